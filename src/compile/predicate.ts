@@ -1,0 +1,196 @@
+/**
+ * Filter → in-memory predicate over image records, for the whole language (`or`, `not`, `!=` included).
+ * The filter is compiled once into closures with pre-split paths; no `eval`, no `new Function`.
+ *
+ * Semantics (the one definition the emulator shares):
+ * - a path walks own properties of plain objects from `image.meta`; never the prototype chain, never
+ *   into arrays; anything else is missing, and a missing value matches no `=`, `<`, `in`...;
+ * - `=` is typed equality (`"5"` is not `5`); `<`, `<=`, `>`, `>=` match stored numbers only;
+ * - `in` is any-of `=`; `!=`, `not in` and `not` are logical negations (a missing field matches `!= "x"`);
+ * - `creator = ""` matches images with no creator (absent, null or empty).
+ * The predicate never throws: a record whose access throws (a hostile getter) simply does not match.
+ */
+import type { CompareNode, FilterNode, InNode, Scalar } from "../ast.js";
+import { parse, type ParseOptions } from "../parse.js";
+
+/** What a predicate reads of an image: its creator and its metadata (`meta`, as the API returns it). */
+export interface ImageRecord {
+  readonly creator?: string | null | undefined;
+  readonly meta?: unknown;
+}
+
+/** A compiled filter: true when the image matches. */
+export type Predicate = (image: ImageRecord) => boolean;
+
+type Match = (image: ImageRecord) => boolean;
+type Test = (value: unknown) => boolean;
+type Read = (container: unknown) => unknown;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const isArray = Array.isArray;
+
+/**
+ * Compiles a filter (or filter text, parsed with {@link parse}) into a predicate.
+ * @throws FilterError when the text does not parse.
+ */
+export function toPredicate(filterOrText: FilterNode | string, options?: ParseOptions): Predicate {
+  const filter = typeof filterOrText === "string" ? parse(filterOrText, options) : filterOrText;
+  const match = compile(filter);
+  return (image) => {
+    try {
+      return match(image);
+    } catch {
+      return false;
+    }
+  };
+}
+
+function compile(node: FilterNode): Match {
+  switch (node.type) {
+    case "all":
+      return () => true;
+    case "not": {
+      const inner = compile(node.operand);
+      return (image) => !inner(image);
+    }
+    case "and":
+      return allOf(node.operands.map(compile));
+    case "or":
+      return anyOf(node.operands.map(compile));
+    case "compare":
+    case "in":
+      return condition(node);
+  }
+}
+
+function allOf(matches: readonly Match[]): Match {
+  if (matches.length === 2) {
+    const [a, b] = matches as [Match, Match];
+    return (image) => a(image) && b(image);
+  }
+  return (image) => {
+    for (const match of matches) if (!match(image)) return false;
+    return true;
+  };
+}
+
+function anyOf(matches: readonly Match[]): Match {
+  if (matches.length === 2) {
+    const [a, b] = matches as [Match, Match];
+    return (image) => a(image) || b(image);
+  }
+  return (image) => {
+    for (const match of matches) if (match(image)) return true;
+    return false;
+  };
+}
+
+/** A condition: the positive test on the field's value, negated for `!=` and `not in`. */
+function condition(node: CompareNode | InNode): Match {
+  const negated = node.type === "compare" ? node.op === "ne" : node.negated;
+  const positive = node.field.type === "creator" ? creatorMatch(node) : metaMatch(node.field.path, node);
+  return negated ? (image) => !positive(image) : positive;
+}
+
+/** The positive value test of a condition (`!=` tests `=`, `not in` tests `in`). */
+function valueTest(node: CompareNode | InNode): Test {
+  if (node.type === "in") return anyValue(node.values.map((literal) => literal.value));
+  const expected = node.value.value;
+  switch (node.op) {
+    case "eq":
+    case "ne":
+      return (value) => value === expected;
+    case "lt":
+      return (value) => typeof value === "number" && value < (expected as number);
+    case "lte":
+      return (value) => typeof value === "number" && value <= (expected as number);
+    case "gt":
+      return (value) => typeof value === "number" && value > (expected as number);
+    case "gte":
+      return (value) => typeof value === "number" && value >= (expected as number);
+  }
+}
+
+/** Any-of `===`: unrolled for short lists, a `Set` where it pays. */
+function anyValue(values: readonly Scalar[]): Test {
+  if (values.length === 1) {
+    const [a] = values as [Scalar];
+    return (value) => value === a;
+  }
+  if (values.length === 2) {
+    const [a, b] = values as [Scalar, Scalar];
+    return (value) => value === a || value === b;
+  }
+  if (values.length <= 6) return (value) => values.includes(value as Scalar) && value === value;
+  // `Set` compares like `===` except for NaN, which a stored value can never equal here.
+  const set = new Set<unknown>(values.filter((v) => v === v));
+  return (value) => set.has(value);
+}
+
+/** Ranges on `creator` never match (it is a string); equality treats "" as "no creator". */
+function creatorMatch(node: CompareNode | InNode): Match {
+  const wanted = node.type === "in" ? node.values.map((l) => l.value) : [node.value.value];
+  if (node.type === "compare" && node.op !== "eq" && node.op !== "ne") return () => false;
+  const wantsNone = wanted.includes("");
+  const test = anyValue(wanted);
+  return (image) => {
+    const creator = image.creator;
+    return (wantsNone && (creator === undefined || creator === null || creator === "")) || test(creator);
+  };
+}
+
+/** How to read one path segment: only own properties of plain (non-array) objects. */
+function segmentReader(key: string): Read {
+  // `Object.prototype` has no primitive properties, so only names it has (constructor, toString,
+  // __proto__, ...) need an own-property check; the rest can read `o[key]` directly.
+  if (key in Object.prototype) {
+    return (o) => (typeof o === "object" && o !== null && !isArray(o) && hasOwn.call(o, key) ? (o as Record<string, unknown>)[key] : undefined);
+  }
+  // Arrays are not walked into: an index or `length` would otherwise read an element or a count.
+  if (key === "length" || /^(?:0|[1-9][0-9]*)$/.test(key)) {
+    return (o) => (typeof o === "object" && o !== null && !isArray(o) ? (o as Record<string, unknown>)[key] : undefined);
+  }
+  return (o) => (typeof o === "object" && o !== null ? (o as Record<string, unknown>)[key] : undefined);
+}
+
+function isPlainKey(key: string): boolean {
+  return !(key in Object.prototype) && key !== "length" && !/^(?:0|[1-9][0-9]*)$/.test(key);
+}
+
+/** A metadata condition, with the most common shapes (one or two plain segments) fused into one closure. */
+function metaMatch(path: readonly string[], node: CompareNode | InNode): Match {
+  const test = valueTest(node);
+  const equal = node.type === "compare" && (node.op === "eq" || node.op === "ne") ? node.value.value : undefined;
+  if (path.length === 1 && isPlainKey(path[0]!)) {
+    const key = path[0]!;
+    if (equal !== undefined) {
+      return (image) => {
+        const meta = image.meta as Record<string, unknown> | null | undefined;
+        return typeof meta === "object" && meta !== null && meta[key] === equal;
+      };
+    }
+    return (image) => {
+      const meta = image.meta as Record<string, unknown> | null | undefined;
+      return typeof meta === "object" && meta !== null && test(meta[key]);
+    };
+  }
+  if (path.length === 2 && isPlainKey(path[0]!) && isPlainKey(path[1]!)) {
+    const [outer, inner] = path as [string, string];
+    return (image) => {
+      const meta = image.meta as Record<string, unknown> | null | undefined;
+      if (typeof meta !== "object" || meta === null) return false;
+      const child = meta[outer] as Record<string, unknown> | null | undefined;
+      return typeof child === "object" && child !== null && test(child[inner]);
+    };
+  }
+  const readers = path.map(segmentReader);
+  return (image) => {
+    let value: unknown = image.meta;
+    for (const read of readers) {
+      value = read(value);
+      if (value === undefined) return false;
+    }
+    return test(value);
+  };
+}
+

@@ -1,0 +1,165 @@
+/**
+ * Errors are data: every problem found in a filter is an {@link Issue} with a stable `code`, a message in
+ * plain words and the exact span it concerns. {@link FilterError} carries them when an API has to throw.
+ */
+import type { Span } from "./ast.js";
+
+/** Stable identifiers of every problem the library reports. */
+export type IssueCode =
+  // Reading the text.
+  | "not-a-string"
+  | "input-too-long"
+  | "nesting-too-deep"
+  | "unexpected-character"
+  | "unterminated-string"
+  | "unterminated-name"
+  | "invalid-escape"
+  | "expected-field"
+  | "expected-operator"
+  | "expected-value"
+  | "expected-list"
+  | "unclosed-paren"
+  | "unexpected-token"
+  // What the Images API can express.
+  | "or-not-supported"
+  | "negation-not-supported"
+  | "too-many-filters"
+  | "path-too-deep"
+  | "unaddressable-segment"
+  | "too-many-values"
+  | "boolean-list"
+  | "mixed-types"
+  | "pipe-in-value"
+  | "empty-list-value"
+  | "range-needs-number"
+  | "non-finite-number"
+  | "creator-operator"
+  | "duplicate-creator"
+  | "lone-surrogate"
+  // Query parameters (`fromSearchParams`, list options).
+  | "malformed-param"
+  | "unknown-operator"
+  | "invalid-number"
+  | "invalid-boolean"
+  | "invalid-per-page"
+  | "invalid-sort-order"
+  | "invalid-continuation-token";
+
+/** How serious an issue is: errors make a filter unusable for the target, warnings do not. */
+export type Severity = "error" | "warning";
+
+/** One problem, pointing at its place in the text. */
+export interface Issue {
+  /** Stable identifier, safe to switch on. */
+  readonly code: IssueCode;
+  /** What is wrong, in plain words. */
+  readonly message: string;
+  readonly severity: Severity;
+  /** Offset of the first character concerned (UTF-16 code units). */
+  readonly start: number;
+  /** Offset just past the last character concerned; equal to `start` for a point (e.g. end of input). */
+  readonly end: number;
+  /** 1-based line of `start`, when the text is known. */
+  readonly line?: number;
+  /** 1-based column of `start`, when the text is known. */
+  readonly column?: number;
+}
+
+/** Builds an error issue over a span (a missing span points at offset 0). */
+export function issueAt(code: IssueCode, message: string, span: Span | undefined): Issue {
+  return { code, message, severity: "error", start: span?.start ?? 0, end: span?.end ?? 0 };
+}
+
+/** The 1-based line and column of an offset in a text. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const limit = Math.min(offset, text.length);
+  for (let i = 0; i < limit; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Adds `line`/`column` to issues, given the text they point into. */
+export function locateIssues(text: string, issues: readonly Issue[]): Issue[] {
+  return issues.map((issue) => ({ ...issue, ...lineColumn(text, issue.start) }));
+}
+
+const FRAME_WIDTH = 72;
+
+/**
+ * A code frame for one issue: the line it is on, with a caret under its span.
+ *
+ * ```text
+ * error[unterminated-string]: unterminated string starting here
+ *   1 | status = "active
+ *     |          ^~~~~~~
+ * ```
+ * Long lines are cut to a window around the span, so a 10,000-character input still gives a short frame.
+ */
+export function formatIssue(text: string, issue: Issue): string {
+  const { line, column } = lineColumn(text, issue.start);
+  const lineStart = issue.start - (column - 1);
+  let lineEnd = text.indexOf("\n", lineStart);
+  if (lineEnd < 0) lineEnd = text.length;
+  const spanEnd = Math.max(issue.start, Math.min(issue.end, lineEnd));
+
+  // A window of the line around the span.
+  let from = lineStart;
+  let to = lineEnd;
+  if (to - from > FRAME_WIDTH) {
+    from = Math.max(lineStart, Math.min(issue.start - 20, lineEnd - FRAME_WIDTH));
+    to = Math.min(lineEnd, from + FRAME_WIDTH);
+  }
+  const shown = printable(text.slice(from, to));
+  const prefix = from > lineStart ? "…" : "";
+  const suffix = to < lineEnd ? "…" : "";
+  const gutter = String(line);
+  const pad = " ".repeat(gutter.length);
+  const caretOffset = prefix.length + Math.max(0, issue.start - from);
+  const caretLength = Math.max(1, Math.min(spanEnd, to) - issue.start);
+  const marker = "^" + "~".repeat(caretLength - 1);
+  return [
+    `${issue.severity}[${issue.code}]: ${issue.message}`,
+    ` ${gutter} | ${prefix}${shown}${suffix}`,
+    ` ${pad} | ${" ".repeat(caretOffset)}${marker}`,
+  ].join("\n");
+}
+
+/** Replaces control characters so that a frame stays one line and its caret stays aligned. */
+function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]/g, " ");
+}
+
+/** The error thrown by `parse`, `toSearchParams`, `fromSearchParams` and friends. */
+export class FilterError extends Error {
+  /** Every problem found, in text order. */
+  readonly issues: readonly Issue[];
+  /** The text the issues point into, when there was one. */
+  readonly text: string | undefined;
+
+  constructor(issues: readonly Issue[], text?: string) {
+    super(describeIssues(issues, text));
+    this.name = "FilterError";
+    this.issues = issues;
+    this.text = text;
+  }
+}
+
+function describeIssues(issues: readonly Issue[], text: string | undefined): string {
+  const head =
+    issues.length === 1 ? "Invalid filter" : `Invalid filter (${issues.length} problems)`;
+  const body = issues.map((issue) =>
+    text === undefined ? `${issue.severity}[${issue.code}]: ${issue.message}` : formatIssue(text, issue),
+  );
+  return [head, ...body].join("\n");
+}
+
+/** True when any issue is an error (not only warnings). */
+export function hasErrors(issues: readonly Issue[]): boolean {
+  return issues.some((issue) => issue.severity === "error");
+}

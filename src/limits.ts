@@ -1,0 +1,47 @@
+/**
+ * The numbers that bound a filter: the Images API's documented limits and the parser's own guards.
+ * Every one can be overridden per call with `{ limits: { ... } }`.
+ */
+
+/** Limits applied by the parser and the validator. */
+export interface Limits {
+  /** Metadata filters per request (the API's limit; `creator` does not count). */
+  readonly maxFilters: number;
+  /** Segments in one metadata path (the API's "5 levels of nesting"). */
+  readonly maxPathSegments: number;
+  /** Values in one `in` list (the API's limit for list operators). */
+  readonly maxListValues: number;
+  /** Characters of filter text; longer input is refused before it is read. */
+  readonly maxInputLength: number;
+  /** Nesting of parentheses and `not`s; deeper input is refused before it is parsed. */
+  readonly maxNestingDepth: number;
+}
+
+/** The defaults: the API's documented limits, and parser guards far below any stack overflow. */
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxFilters: 5,
+  maxPathSegments: 5,
+  maxListValues: 10,
+  maxInputLength: 10_000,
+  maxNestingDepth: 100,
+});
+
+/** The API's bounds for `per_page` on List images V2. */
+export const PER_PAGE_RANGE: Readonly<{ min: number; max: number }> = Object.freeze({
+  min: 10,
+  max: 10_000,
+});
+
+/** The longest `continuation_token` the API's schema allows. */
+export const MAX_CONTINUATION_TOKEN_LENGTH = 32;
+
+/** Options shared by the functions that accept limits. */
+export interface LimitOptions {
+  /** Overrides for {@link DEFAULT_LIMITS}. */
+  readonly limits?: Partial<Limits>;
+}
+
+/** The effective limits for a call. */
+export function resolveLimits(options: LimitOptions | undefined): Limits {
+  return options?.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS;
+}

@@ -1,0 +1,21 @@
+/**
+ * `parse`: filter text → {@link Filter}, throwing {@link FilterError} on syntax errors.
+ */
+import type { Filter } from "./ast.js";
+import { FilterError, locateIssues } from "./issues.js";
+import { resolveLimits, type LimitOptions } from "./limits.js";
+import { readFilter } from "./syntax/read.js";
+
+/** Options for {@link parse}. */
+export type ParseOptions = LimitOptions;
+
+/**
+ * Parses filter text such as `status = "active" and priority in (4, 5)`.
+ * The empty string (or only spaces) is the filter that matches every image.
+ * @throws FilterError with every syntax issue (the API's limits are checked by `validate`, not here).
+ */
+export function parse(text: string, options?: ParseOptions): Filter {
+  const { filter, issues } = readFilter(text, resolveLimits(options));
+  if (issues.length > 0 || !filter) throw new FilterError(locateIssues(text, issues), text);
+  return filter;
+}

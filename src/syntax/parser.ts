@@ -1,0 +1,299 @@
+/**
+ * The grammar, as a Chevrotain `EmbeddedActionsParser` that builds the typed AST directly (about twice as
+ * fast as a CST plus visitor). Precedence comes from the nesting of rules, as in Chevrotain's
+ * `boolean_expression` example: `or` < `and` < `not` < parentheses and conditions.
+ *
+ * The same grammar is written for people in `grammar/filter.ebnf`; a test keeps the two in step.
+ */
+import { EmbeddedActionsParser, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import type {
+  CompareOp,
+  Field,
+  FilterNode,
+  Literal,
+  MetaField,
+  Span,
+} from "../ast.js";
+import * as t from "./tokens.js";
+import { readNumber, unquote } from "./values.js";
+
+/** A problem met while converting a token to a value (the parser itself carries on). */
+export interface ValueProblem {
+  readonly kind: "invalid-escape";
+  readonly span: Span;
+  readonly escape: string;
+}
+
+const COMPARE_OPS: ReadonlyMap<TokenType, CompareOp> = new Map([
+  [t.Equals, "eq"],
+  [t.EqualsEquals, "eq"],
+  [t.Colon, "eq"],
+  [t.NotEquals, "ne"],
+  [t.Less, "lt"],
+  [t.LessEquals, "lte"],
+  [t.Greater, "gt"],
+  [t.GreaterEquals, "gte"],
+]);
+
+/** Offsets of a real token; recovery may insert virtual tokens whose offsets are NaN. */
+function tokenSpan(token: IToken): Span | undefined {
+  const start = token.startOffset;
+  return Number.isNaN(start) ? undefined : { start, end: start + token.image.length };
+}
+
+function joinSpans(first: Span | undefined, last: Span | undefined): Span | undefined {
+  if (!first) return last;
+  if (!last) return first;
+  return { start: first.start, end: last.end };
+}
+
+/**
+ * What the error-message builders record: not prose but the facts, so that `syntaxIssues` can pick
+ * a code and write a message in plain words. Chevrotain keeps only a string, so it travels as JSON.
+ */
+export interface ErrorFacts {
+  readonly kind: "mismatch" | "no-viable" | "not-all-input" | "early-exit";
+  readonly rule: string;
+  readonly expected: readonly string[];
+}
+
+function names(types: readonly TokenType[]): string[] {
+  return [...new Set(types.map((type) => type.name))];
+}
+
+const errorFacts: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected, ruleName }) =>
+    JSON.stringify({ kind: "mismatch", rule: ruleName, expected: [expected.name] } satisfies ErrorFacts),
+  buildNotAllInputParsedMessage: ({ ruleName }) =>
+    JSON.stringify({ kind: "not-all-input", rule: ruleName, expected: [] } satisfies ErrorFacts),
+  buildNoViableAltMessage: ({ expectedPathsPerAlt, ruleName }) =>
+    JSON.stringify({
+      kind: "no-viable",
+      rule: ruleName,
+      expected: names(expectedPathsPerAlt.flatMap((alt) => alt.map((path) => path[0]!))),
+    } satisfies ErrorFacts),
+  buildEarlyExitMessage: ({ expectedIterationPaths, ruleName }) =>
+    JSON.stringify({
+      kind: "early-exit",
+      rule: ruleName,
+      expected: names(expectedIterationPaths.map((path) => path[0]!)),
+    } satisfies ErrorFacts),
+};
+
+/** Options that only the tests change: they run Chevrotain's grammar validations. */
+export interface ParserSetup {
+  readonly skipValidations: boolean;
+}
+
+/** The filter grammar. Use one instance for every parse (see `parse.ts`). */
+export class FilterParser extends EmbeddedActionsParser {
+  /** Value problems met in the current parse (reset by `reset`). */
+  valueProblems: ValueProblem[] = [];
+  /** Tokens the lexer saw as unterminated strings/names, read here as if they were closed. */
+  unterminated: ReadonlySet<IToken> = new Set();
+
+  constructor(setup: ParserSetup = { skipValidations: true }) {
+    super(t.allTokens, {
+      recoveryEnabled: true,
+      maxLookahead: 1,
+      skipValidations: setup.skipValidations,
+      errorMessageProvider: errorFacts,
+    });
+    this.performSelfAnalysis();
+  }
+
+  override reset(): void {
+    super.reset();
+    this.valueProblems = [];
+  }
+
+  /** filter = [ orExpression ] ; */
+  filter = this.RULE("filter", (): FilterNode | undefined => this.OPTION(() => this.SUBRULE(this.orExpression)));
+
+  /** orExpression = andExpression { ( "or" | "||" ) andExpression } ; */
+  orExpression = this.RULE("orExpression", (): FilterNode | undefined => {
+    const operands: (FilterNode | undefined)[] = [this.SUBRULE(this.andExpression)];
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(t.Or) }, { ALT: () => this.CONSUME(t.OrSymbol) }]);
+      operands.push(this.SUBRULE2(this.andExpression));
+    });
+    return this.ACTION(() => junction("or", operands));
+  });
+
+  /** andExpression = notExpression { ( "and" | "&&" ) notExpression } ; */
+  andExpression = this.RULE("andExpression", (): FilterNode | undefined => {
+    const operands: (FilterNode | undefined)[] = [this.SUBRULE(this.notExpression)];
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(t.And) }, { ALT: () => this.CONSUME(t.AndSymbol) }]);
+      operands.push(this.SUBRULE2(this.notExpression));
+    });
+    return this.ACTION(() => junction("and", operands));
+  });
+
+  /** notExpression = { "not" | "!" } primary ;  (a loop, not recursion: deep `not`s cost no stack) */
+  notExpression = this.RULE("notExpression", (): FilterNode | undefined => {
+    const nots: IToken[] = [];
+    this.MANY(() => {
+      nots.push(this.OR([{ ALT: () => this.CONSUME(t.Not) }, { ALT: () => this.CONSUME(t.Bang) }]));
+    });
+    const operand = this.SUBRULE(this.primary);
+    return this.ACTION(() => {
+      let node = operand;
+      for (let i = nots.length - 1; i >= 0 && node; i--) {
+        node = { type: "not", operand: node, span: joinSpans(tokenSpan(nots[i]!), node.span)! };
+      }
+      return node;
+    });
+  });
+
+  /** primary = "(" orExpression ")" | condition ; */
+  primary = this.RULE("primary", (): FilterNode | undefined =>
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(t.LParen);
+          const inner = this.SUBRULE(this.orExpression);
+          this.CONSUME(t.RParen);
+          return inner;
+        },
+      },
+      { ALT: () => this.SUBRULE(this.condition) },
+    ]),
+  );
+
+  /**
+   * condition = path ( comparisonOperator value
+   *                  | [ "not" ] "in" "(" value { "," value } ")" ) ;
+   */
+  condition = this.RULE("condition", (): FilterNode | undefined => {
+    const field = this.SUBRULE(this.path);
+    return this.OR([
+      {
+        ALT: () => {
+          const operator = this.CONSUME(t.CompareOperator);
+          const value = this.SUBRULE(this.value);
+          return this.ACTION(() => {
+            if (!field || !value) return undefined;
+            return {
+              type: "compare" as const,
+              op: COMPARE_OPS.get(operator.tokenType) ?? "eq",
+              field,
+              value,
+              span: joinSpans(field.span, value.span)!,
+            };
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const not = this.OPTION(() => this.CONSUME(t.Not));
+          this.CONSUME(t.In);
+          this.CONSUME(t.LParen);
+          const values = [this.SUBRULE2(this.value)];
+          this.MANY(() => {
+            this.CONSUME(t.Comma);
+            values.push(this.SUBRULE3(this.value));
+          });
+          const close = this.CONSUME(t.RParen);
+          return this.ACTION(() => {
+            const present = values.filter((v): v is Literal => v !== undefined);
+            if (!field || present.length === 0) return undefined;
+            return {
+              type: "in" as const,
+              field,
+              values: present,
+              negated: not !== undefined,
+              span: joinSpans(field.span, tokenSpan(close) ?? present.at(-1)!.span)!,
+            };
+          });
+        },
+      },
+    ]);
+  });
+
+  /** path = segment { "." segment } ;  segment = identifier | quotedName ; */
+  path = this.RULE("path", (): Field => {
+    const segments: IToken[] = [
+      this.OR([{ ALT: () => this.CONSUME(t.Identifier) }, { ALT: () => this.CONSUME(t.QuotedName) }]),
+    ];
+    this.MANY(() => {
+      this.CONSUME(t.Dot);
+      segments.push(
+        this.OR2([{ ALT: () => this.CONSUME2(t.Identifier) }, { ALT: () => this.CONSUME2(t.QuotedName) }]),
+      );
+    });
+    return this.ACTION(() => this.toField(segments));
+  });
+
+  /** value = string | number | "true" | "false" | identifier ;  (a bare identifier is a string) */
+  value = this.RULE("value", (): Literal | undefined => {
+    const token = this.OR([
+      { ALT: () => this.CONSUME(t.StringLiteral) },
+      { ALT: () => this.CONSUME(t.NumberLiteral) },
+      { ALT: () => this.CONSUME(t.True) },
+      { ALT: () => this.CONSUME(t.False) },
+      { ALT: () => this.CONSUME(t.Identifier) },
+    ]);
+    return this.ACTION(() => this.toLiteral(token));
+  });
+
+  private toField(tokens: readonly IToken[]): Field {
+    const path: string[] = [];
+    const segmentSpans: Span[] = [];
+    for (const token of tokens) {
+      const span = tokenSpan(token);
+      if (!span) continue; // a segment inserted by recovery
+      path.push(token.tokenType === t.QuotedName ? this.text(token, span) : token.image);
+      segmentSpans.push(span);
+    }
+    const span = joinSpans(segmentSpans[0], segmentSpans.at(-1));
+    // A leading bare `meta.` is optional; the bare path `creator` is the image's creator.
+    const first = tokens[0];
+    if (path.length > 1 && first?.tokenType === t.Identifier && first.image === "meta") {
+      path.shift();
+      segmentSpans.shift();
+    } else if (path.length === 1 && first?.tokenType === t.Identifier && first.image === "creator") {
+      return span ? { type: "creator", span } : { type: "creator" };
+    }
+    const field: MetaField = { type: "meta", path, segmentSpans };
+    return span ? { ...field, span } : field;
+  }
+
+  private toLiteral(token: IToken): Literal | undefined {
+    const span = tokenSpan(token);
+    if (!span) return undefined; // inserted by recovery
+    switch (token.tokenType) {
+      case t.NumberLiteral:
+        return { value: readNumber(token.image), span };
+      case t.True:
+        return { value: true, span };
+      case t.False:
+        return { value: false, span };
+      case t.StringLiteral:
+        return { value: this.text(token, span), span };
+      default:
+        return { value: token.image, span };
+    }
+  }
+
+  /** The value of a quoted string or name, closing it first if the lexer found it unterminated. */
+  private text(token: IToken, span: Span): string {
+    let image = token.image;
+    if (this.unterminated.has(token)) image = image.replace(/\\$/, "") + image[0];
+    const result = unquote(image);
+    if (result.ok) return result.value;
+    this.valueProblems.push({
+      kind: "invalid-escape",
+      escape: result.escape,
+      span: { start: span.start + result.start, end: span.start + result.end },
+    });
+    return image.slice(1, -1);
+  }
+}
+
+function junction(type: "and" | "or", operands: readonly (FilterNode | undefined)[]): FilterNode | undefined {
+  const present = operands.filter((node): node is FilterNode => node !== undefined);
+  if (present.length <= 1) return present[0];
+  const span = joinSpans(present[0]!.span, present.at(-1)!.span);
+  return span ? { type, operands: present, span } : { type, operands: present };
+}

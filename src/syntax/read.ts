@@ -1,0 +1,265 @@
+/**
+ * Text → AST, with every syntax problem as an {@link Issue}: the guards (length, nesting), the lexer's
+ * errors, unterminated strings, bad escapes and the parser's errors, in plain words.
+ */
+import type { IRecognitionException, IToken, TokenType } from "chevrotain";
+import type { Filter, Span } from "../ast.js";
+import { issueAt, lineColumn, type Issue } from "../issues.js";
+import type { Limits } from "../limits.js";
+import { tokenize } from "./lexer.js";
+import { FilterParser, type ErrorFacts } from "./parser.js";
+import * as t from "./tokens.js";
+
+let parser: FilterParser | undefined;
+
+/** What reading a text gives: the filter when the syntax allowed one, and every problem found. */
+export interface ReadResult {
+  /** The filter; with syntax errors, the best partial filter recovery could build, if any. */
+  readonly filter: Filter | undefined;
+  readonly issues: readonly Issue[];
+}
+
+/** Parses `text` into a filter, collecting every syntax issue instead of throwing. */
+export function readFilter(text: string, limits: Limits): ReadResult {
+  if (text.length > limits.maxInputLength) {
+    const issue = issueAt(
+      "input-too-long",
+      `the filter is ${text.length} characters long; at most ${limits.maxInputLength} are accepted`,
+      { start: limits.maxInputLength, end: text.length },
+    );
+    return { filter: undefined, issues: [issue] };
+  }
+
+  const lexed = tokenize(text);
+  const issues: Issue[] = lexed.errors.map((error) =>
+    unexpectedCharacter(text, { start: error.offset, end: error.offset + error.length }),
+  );
+  const tokens = lexed.tokens;
+  const unterminated = new Set<IToken>();
+  for (const token of tokens) {
+    if (token.tokenType === t.UnterminatedString || token.tokenType === t.UnterminatedName) {
+      unterminated.add(token);
+      issues.push(unterminatedIssue(token));
+      // Read on as if it were closed, so the rest of the filter is still checked.
+      retype(token, token.tokenType === t.UnterminatedString ? t.StringLiteral : t.QuotedName);
+    }
+  }
+
+  const tooDeep = findTooDeep(tokens, limits.maxNestingDepth);
+  if (tooDeep) {
+    issues.push(
+      issueAt(
+        "nesting-too-deep",
+        `parentheses and "not"s are nested more than ${limits.maxNestingDepth} deep here`,
+        tokenSpan(tooDeep, text),
+      ),
+    );
+    return { filter: undefined, issues: sortIssues(issues) };
+  }
+
+  if (tokens.length === 0) {
+    return { filter: { type: "all", span: { start: 0, end: text.length } }, issues: sortIssues(issues) };
+  }
+
+  parser ??= new FilterParser();
+  parser.unterminated = unterminated;
+  parser.input = tokens;
+  const root = parser.filter();
+  for (const error of parser.errors) {
+    const issue = parserIssue(error, tokens, text);
+    if (issue) issues.push(issue);
+  }
+  for (const problem of parser.valueProblems) {
+    issues.push(
+      issueAt(
+        "invalid-escape",
+        `"${problem.escape}" is not an escape; use \\", \\', \\\\, \\n, \\t or \\uXXXX`,
+        problem.span,
+      ),
+    );
+  }
+  parser.unterminated = new Set();
+  return { filter: root, issues: sortIssues(issues) };
+}
+
+function retype(token: IToken, type: TokenType): void {
+  token.tokenType = type;
+  token.tokenTypeIdx = type.tokenTypeIdx!;
+}
+
+function sortIssues(issues: Issue[]): Issue[] {
+  return issues.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+function tokenSpan(token: IToken, text: string): Span {
+  const start = Number.isNaN(token.startOffset) ? text.length : token.startOffset;
+  return { start, end: start + (token.isInsertedInRecovery ? 0 : token.image.length) };
+}
+
+/** Characters people try that the language does not have, with what to write instead. */
+const CHARACTER_HINTS: Readonly<Record<string, string>> = {
+  "&": 'write "and" or "&&"',
+  "|": 'write "or" or "||"',
+  "~": "there is no pattern match; use = or in",
+  "*": "there are no wildcards; use = or in",
+  "-": "a minus sign must be followed by digits",
+  "[": 'lists are written in parentheses: in ("a", "b")',
+  "]": 'lists are written in parentheses: in ("a", "b")',
+  "{": "braces are not part of the language",
+  "}": "braces are not part of the language",
+};
+
+function unexpectedCharacter(text: string, span: Span): Issue {
+  const chars = text.slice(span.start, span.end);
+  const first = chars[0] ?? "";
+  const hint = CHARACTER_HINTS[first];
+  const shown = chars.length > 12 ? `${chars.slice(0, 12)}…` : chars;
+  const what = chars.length === 1 ? `the character "${shown}"` : `the characters "${shown}"`;
+  return issueAt("unexpected-character", `${what} cannot be used here${hint ? `: ${hint}` : ""}`, span);
+}
+
+function unterminatedIssue(token: IToken): Issue {
+  const span = { start: token.startOffset, end: token.startOffset + token.image.length };
+  return token.tokenType === t.UnterminatedString
+    ? issueAt("unterminated-string", `unterminated string starting here: close it with ${token.image[0]}`, span)
+    : issueAt("unterminated-name", "unterminated name starting here: close it with `", span);
+}
+
+/**
+ * The first token at which parentheses and `not`s nest deeper than `max`, found by one scan of the
+ * tokens, so that the recursive parser never meets input that could exhaust the stack.
+ */
+function findTooDeep(tokens: readonly IToken[], max: number): IToken | undefined {
+  // Per open parenthesis level: how many `not`s are pending on that level.
+  const pendingNots: number[] = [0];
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const type = token.tokenType;
+    if (type === t.LParen) {
+      pendingNots.push(0);
+      depth++;
+    } else if (type === t.RParen) {
+      if (pendingNots.length > 1) {
+        depth -= pendingNots.pop()! + 1;
+        depth -= pendingNots[pendingNots.length - 1]!;
+        pendingNots[pendingNots.length - 1] = 0;
+      }
+    } else if ((type === t.Not && tokens[i + 1]?.tokenType !== t.In) || type === t.Bang) {
+      pendingNots[pendingNots.length - 1]!++;
+      depth++;
+    } else if (type === t.And || type === t.AndSymbol || type === t.Or || type === t.OrSymbol) {
+      depth -= pendingNots[pendingNots.length - 1]!;
+      pendingNots[pendingNots.length - 1] = 0;
+    }
+    if (depth > max) return token;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Parser errors in plain words.
+
+const VALUE_HINT = "(a quoted string, a number, true or false)";
+const OPERATOR_HINT = "(=, !=, <, <=, >, >=, in or not in)";
+
+function parserIssue(error: IRecognitionException, tokens: readonly IToken[], text: string): Issue | undefined {
+  const facts = JSON.parse(error.message) as ErrorFacts;
+  const token = error.token;
+  const atEnd = isEnd(token);
+  const previous = previousToken(tokens, token, text);
+  const span = atEnd ? endSpan(previous, text) : tokenSpan(token, text);
+  const after = previous ? ` after ${quote(previous.image)}` : "";
+  const found = atEnd ? "" : `, not ${quote(token.image)}`;
+  const expects = (name: string) => facts.expected.includes(name);
+
+  if (facts.kind === "not-all-input") {
+    if (!previous) {
+      return issueAt("expected-field", `expected a condition (a field name, "(" or "not")${found}`, span);
+    }
+    return token.tokenType === t.RParen
+      ? issueAt("unexpected-token", 'this ")" has no "(" to close', span)
+      : issueAt(
+          "unexpected-token",
+          `unexpected ${quote(token.image)}: the condition before it is complete; join conditions with "and" or "or"`,
+          span,
+        );
+  }
+  if (facts.rule === "value" || (expects("StringLiteral") && expects("NumberLiteral"))) {
+    return issueAt("expected-value", `expected a value${after} ${VALUE_HINT}${found}`, span);
+  }
+  if (facts.rule === "condition" && facts.kind === "no-viable") {
+    return issueAt("expected-operator", `expected an operator${after} ${OPERATOR_HINT}${found}`, span);
+  }
+  if (expects("In")) {
+    return issueAt("expected-operator", `expected "in"${after}${found}`, span);
+  }
+  if (expects("LParen") && facts.rule === "condition") {
+    return issueAt("expected-list", `expected "(" to start the list of values${after}${found}`, span);
+  }
+  if (expects("RParen")) {
+    const open = unclosedParen(tokens, token, text);
+    const where = open ? ` at ${position(text, open.startOffset)}` : "";
+    if (facts.rule === "condition") {
+      // Without an open "(", the list's "(" was itself missing and is reported already.
+      if (!open) return undefined;
+      return atEnd
+        ? issueAt("unclosed-paren", `missing ")" to close the list opened${where}`, span)
+        : issueAt("unexpected-token", `expected "," or ")" in the list${found}`, span);
+    }
+    return atEnd
+      ? issueAt("unclosed-paren", `missing ")" to close the "("${where}`, span)
+      : issueAt("unclosed-paren", `expected ")" to close the "("${where}${found}`, span);
+  }
+  if (expects("Identifier") || expects("QuotedName") || expects("LParen")) {
+    if (previous?.tokenType === t.Dot) {
+      return issueAt("expected-field", `expected a name after "."${found}`, span);
+    }
+    const what = previous ? `a condition${after}` : "a condition";
+    return issueAt("expected-field", `expected ${what} (a field name, "(" or "not")${found}`, span);
+  }
+  return issueAt("unexpected-token", `unexpected ${atEnd ? "end of the filter" : quote(token.image)}`, span);
+}
+
+function isEnd(token: IToken): boolean {
+  return token.tokenType.name === "EOF" || Number.isNaN(token.startOffset);
+}
+
+/** The last real token before `token` (or before the end). */
+function previousToken(tokens: readonly IToken[], token: IToken, text: string): IToken | undefined {
+  const offset = isEnd(token) ? text.length : token.startOffset;
+  let found: IToken | undefined;
+  for (const candidate of tokens) {
+    if (candidate.startOffset >= offset) break;
+    found = candidate;
+  }
+  return found;
+}
+
+/** A point just after the last token (where the missing thing should go). */
+function endSpan(previous: IToken | undefined, text: string): Span {
+  const at = previous ? previous.startOffset + previous.image.length : text.length;
+  return { start: at, end: at };
+}
+
+/** The `(` still open at `token`. */
+function unclosedParen(tokens: readonly IToken[], token: IToken, text: string): IToken | undefined {
+  const offset = isEnd(token) ? text.length : token.startOffset;
+  const open: IToken[] = [];
+  for (const candidate of tokens) {
+    if (candidate.startOffset >= offset) break;
+    if (candidate.tokenType === t.LParen) open.push(candidate);
+    else if (candidate.tokenType === t.RParen) open.pop();
+  }
+  return open.at(-1);
+}
+
+function position(text: string, offset: number): string {
+  const { line, column } = lineColumn(text, offset);
+  return `${line}:${column}`;
+}
+
+function quote(image: string): string {
+  const shown = image.length > 24 ? `${image.slice(0, 24)}…` : image;
+  return /^["']/.test(shown) ? shown : `"${shown}"`;
+}

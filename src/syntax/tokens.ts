@@ -1,0 +1,150 @@
+/**
+ * The filter language's tokens. ASCII patterns only, so that Chevrotain's first-character optimisation
+ * holds (a test builds the lexer with `ensureOptimizations: true`). Every token has a `LABEL` written for
+ * people: it appears in error messages and completions.
+ */
+import { createToken, Lexer, type TokenType } from "chevrotain";
+
+/** Spaces, tabs and line breaks between tokens. */
+export const WhiteSpace: TokenType = createToken({
+  name: "WhiteSpace",
+  pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+  start_chars_hint: [" ", "\t", "\r", "\n", "\f", "\v", "\u00a0", "\ufeff"],
+});
+
+/** A bare word: a path segment (`region`), or as a value, a string (`active`, `eu-west`). */
+export const Identifier: TokenType = createToken({
+  name: "Identifier",
+  pattern: /[A-Za-z_][A-Za-z0-9_-]*/,
+  label: "a name",
+});
+
+function keyword(name: string, word: string): TokenType {
+  return createToken({
+    name,
+    pattern: new RegExp(word, "i"),
+    longer_alt: Identifier,
+    label: `"${word}"`,
+  });
+}
+
+export const And: TokenType = keyword("And", "and");
+export const Or: TokenType = keyword("Or", "or");
+export const Not: TokenType = keyword("Not", "not");
+export const In: TokenType = keyword("In", "in");
+export const True: TokenType = keyword("True", "true");
+export const False: TokenType = keyword("False", "false");
+
+export const AndSymbol: TokenType = createToken({ name: "AndSymbol", pattern: /&&/, label: '"&&"' });
+export const OrSymbol: TokenType = createToken({ name: "OrSymbol", pattern: /\|\|/, label: '"||"' });
+
+/** Category of every comparison operator, so the grammar needs one alternative for all of them. */
+export const CompareOperator: TokenType = createToken({
+  name: "CompareOperator",
+  pattern: Lexer.NA,
+  label: "a comparison operator",
+});
+
+function operator(name: string, pattern: RegExp, text: string): TokenType {
+  return createToken({ name, pattern, label: `"${text}"`, categories: [CompareOperator] });
+}
+
+// Longer spellings first: the lexer takes the first pattern that matches.
+export const EqualsEquals: TokenType = operator("EqualsEquals", /==/, "==");
+export const NotEquals: TokenType = operator("NotEquals", /!=/, "!=");
+export const LessEquals: TokenType = operator("LessEquals", /<=/, "<=");
+export const GreaterEquals: TokenType = operator("GreaterEquals", />=/, ">=");
+export const Equals: TokenType = operator("Equals", /=/, "=");
+export const Colon: TokenType = operator("Colon", /:/, ":");
+export const Less: TokenType = operator("Less", /</, "<");
+export const Greater: TokenType = operator("Greater", />/, ">");
+
+/** `!`, a spelling of `not`. After `!=` so that `!=` wins. */
+export const Bang: TokenType = createToken({ name: "Bang", pattern: /!/, label: '"!"' });
+
+export const LParen: TokenType = createToken({ name: "LParen", pattern: /\(/, label: '"("' });
+export const RParen: TokenType = createToken({ name: "RParen", pattern: /\)/, label: '")"' });
+export const Comma: TokenType = createToken({ name: "Comma", pattern: /,/, label: '","' });
+export const Dot: TokenType = createToken({ name: "Dot", pattern: /\./, label: '"."' });
+
+/**
+ * A quoted string. Any escape is accepted here; the value converter checks it and reports a precise
+ * `invalid-escape` issue, which is kinder than a lexer error. The body is a linear pattern (no nested
+ * quantifiers), so no input makes it backtrack.
+ */
+export const StringLiteral: TokenType = createToken({
+  name: "StringLiteral",
+  pattern: /"(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'/,
+  label: "a quoted string",
+  line_breaks: true,
+});
+
+/** A string whose closing quote never comes: reported as `unterminated-string`. */
+export const UnterminatedString: TokenType = createToken({
+  name: "UnterminatedString",
+  pattern: /"(?:[^"\\]|\\[^])*\\?|'(?:[^'\\]|\\[^])*\\?/,
+  label: "an unterminated string",
+  line_breaks: true,
+});
+
+/** A backtick-quoted path segment for names that are not identifiers: `` `my key` ``. */
+export const QuotedName: TokenType = createToken({
+  name: "QuotedName",
+  pattern: /`(?:[^`\\]|\\[^])*`/,
+  label: "a quoted name",
+  line_breaks: true,
+});
+
+/** A backtick name whose closing backtick never comes: reported as `unterminated-name`. */
+export const UnterminatedName: TokenType = createToken({
+  name: "UnterminatedName",
+  pattern: /`(?:[^`\\]|\\[^])*\\?/,
+  label: "an unterminated name",
+  line_breaks: true,
+});
+
+/** A number in JSON syntax, with an optional leading minus. */
+export const NumberLiteral: TokenType = createToken({
+  name: "NumberLiteral",
+  pattern: /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/,
+  label: "a number",
+});
+
+/** Every token type, in the order the lexer tries them. */
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  StringLiteral,
+  UnterminatedString,
+  QuotedName,
+  UnterminatedName,
+  NumberLiteral,
+  AndSymbol,
+  OrSymbol,
+  EqualsEquals,
+  NotEquals,
+  LessEquals,
+  GreaterEquals,
+  Equals,
+  Colon,
+  Less,
+  Greater,
+  Bang,
+  LParen,
+  RParen,
+  Comma,
+  Dot,
+  // Keywords before the identifier they would otherwise be read as (`longer_alt` handles `andrew`).
+  And,
+  Or,
+  Not,
+  In,
+  True,
+  False,
+  Identifier,
+  CompareOperator,
+];
+
+/** The keywords, as they are written (lower case). A path segment spelled like one needs backticks. */
+export const KEYWORDS: readonly string[] = ["and", "or", "not", "in", "true", "false"];

@@ -1,0 +1,202 @@
+/**
+ * What the Images API can express. `validate` normalises a filter (so that, say, an `or` of equalities
+ * becomes an `in`) and reports each rule the result breaks, as one issue at the exact span concerned:
+ * the 6th filter, the 6th path segment, the 11th value.
+ */
+import { scalarType, type CompareNode, type Field, type FilterNode, type InNode, type Literal, type Span } from "./ast.js";
+import { formatField } from "./format.js";
+import { issueAt, type Issue } from "./issues.js";
+import { resolveLimits, type LimitOptions, type Limits } from "./limits.js";
+import { normalize } from "./normalize.js";
+
+/** Options for {@link validate}. */
+export type ValidateOptions = LimitOptions;
+
+/** The conditions a filter sends as query parameters: one per top-level conjunct of its normal form. */
+export function conjuncts(normal: FilterNode): readonly FilterNode[] {
+  if (normal.type === "all") return [];
+  return normal.type === "and" ? normal.operands : [normal];
+}
+
+/**
+ * Checks that a filter can be sent to `GET /accounts/{id}/images/v2` as query parameters.
+ * Returns every problem (empty when it can); never throws.
+ */
+export function validate(filter: FilterNode, options?: ValidateOptions): Issue[] {
+  return validateNormal(normalize(filter), resolveLimits(options));
+}
+
+/** {@link validate} for a filter already in normal form. */
+export function validateNormal(normal: FilterNode, limits: Limits): Issue[] {
+  const issues: Issue[] = [];
+  let metadataFilters = 0;
+  let creators = 0;
+  const all = conjuncts(normal);
+  const metadataTotal = all.filter((node) => isCondition(node) && node.field.type === "meta").length;
+  for (const node of all) {
+    if (!isCondition(node)) {
+      issues.push(structureIssue(node));
+      continue;
+    }
+    if (node.field.type === "creator") {
+      creators++;
+      checkCreator(node, creators, issues);
+      continue;
+    }
+    metadataFilters++;
+    if (metadataFilters === limits.maxFilters + 1) {
+      issues.push(
+        issueAt(
+          "too-many-filters",
+          `the API accepts at most ${limits.maxFilters} metadata filters; this is filter ${metadataFilters} of ${metadataTotal}`,
+          node.span,
+        ),
+      );
+    }
+    checkPath(node.field, limits, issues);
+    if (node.type === "compare") checkCompare(node, issues);
+    else checkList(node, limits, issues);
+  }
+  return issues.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+function isCondition(node: FilterNode): node is CompareNode | InNode {
+  return (node.type === "compare" && node.op !== "ne") || (node.type === "in" && !node.negated);
+}
+
+function structureIssue(node: FilterNode): Issue {
+  if (node.type === "or") {
+    return issueAt(
+      "or-not-supported",
+      'the API combines filters with "and" only, and this "or" cannot be written as one "in" list ' +
+        "(that needs equalities on one field with values of one type)",
+      node.span,
+    );
+  }
+  return issueAt(
+    "negation-not-supported",
+    'the API has no negation: "not", "!=" and "not in" can only be used in local filters',
+    node.span,
+  );
+}
+
+function checkCreator(node: CompareNode | InNode, count: number, issues: Issue[]): void {
+  if (node.type !== "compare" || node.op !== "eq" || typeof node.value.value !== "string") {
+    issues.push(
+      issueAt(
+        "creator-operator",
+        'creator can only be compared with "=" and a string, e.g. creator = "user123" (or creator = "" for none)',
+        node.span,
+      ),
+    );
+  } else if (count > 1) {
+    issues.push(issueAt("duplicate-creator", "the API takes one creator condition; this is a second one", node.span));
+  } else {
+    checkWellFormed(node.value.value, node.value.span, issues);
+  }
+}
+
+const UNADDRESSABLE = /[.[\]]/;
+
+function checkPath(field: Field, limits: Limits, issues: Issue[]): void {
+  if (field.type !== "meta") return;
+  const spans = field.segmentSpans;
+  field.path.forEach((segment, i) => {
+    const span = spans?.[i] ?? field.span;
+    checkWellFormed(segment, span, issues);
+    if (segment === "" || UNADDRESSABLE.test(segment)) {
+      issues.push(
+        issueAt(
+          "unaddressable-segment",
+          segment === ""
+            ? "an empty name cannot be addressed by the API"
+            : `the API cannot address a name containing ".", "[" or "]": ${JSON.stringify(segment)}`,
+          span,
+        ),
+      );
+    }
+  });
+  if (field.path.length > limits.maxPathSegments) {
+    const span = spans?.[limits.maxPathSegments] ?? field.span;
+    issues.push(
+      issueAt(
+        "path-too-deep",
+        `the API accepts paths of at most ${limits.maxPathSegments} names; ${formatField(field)} has ${field.path.length}`,
+        span,
+      ),
+    );
+  }
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** URLs carry UTF-8, which has no lone surrogates: such text would arrive changed. */
+function checkWellFormed(text: string, span: Span | undefined, issues: Issue[]): void {
+  if (LONE_SURROGATE.test(text)) {
+    issues.push(
+      issueAt("lone-surrogate", "this text holds half of a surrogate pair (a broken character) and cannot be sent in a URL", span),
+    );
+  }
+}
+
+function checkFinite(literal: Literal, issues: Issue[]): void {
+  if (typeof literal.value === "number" && !Number.isFinite(literal.value)) {
+    issues.push(issueAt("non-finite-number", "this number is too large to be sent (only finite numbers)", literal.span));
+  }
+}
+
+function checkCompare(node: CompareNode, issues: Issue[]): void {
+  checkFinite(node.value, issues);
+  if (typeof node.value.value === "string") checkWellFormed(node.value.value, node.value.span, issues);
+  if (node.op !== "eq" && typeof node.value.value !== "number") {
+    issues.push(
+      issueAt(
+        "range-needs-number",
+        `<, <=, > and >= compare numbers only; ${JSON.stringify(node.value.value)} is a ${scalarType(node.value.value)}`,
+        node.value.span,
+      ),
+    );
+  }
+}
+
+function checkList(node: InNode, limits: Limits, issues: Issue[]): void {
+  const firstType = scalarType(node.values[0]!.value);
+  let reportedMixed = false;
+  node.values.forEach((literal, i) => {
+    checkFinite(literal, issues);
+    const type = scalarType(literal.value);
+    if (type === "boolean") {
+      issues.push(
+        issueAt("boolean-list", 'the API has no "in" for booleans; use = true or = false', literal.span),
+      );
+    } else if (type !== firstType && firstType !== "boolean" && !reportedMixed) {
+      reportedMixed = true;
+      issues.push(
+        issueAt(
+          "mixed-types",
+          `all values of one list must have one type; this ${type} follows ${firstType}s`,
+          literal.span,
+        ),
+      );
+    }
+    if (typeof literal.value === "string") {
+      checkWellFormed(literal.value, literal.span, issues);
+      if (literal.value.includes("|")) {
+        issues.push(
+          issueAt("pipe-in-value", 'a value in an "in" list cannot contain "|" (the API separates values with it)', literal.span),
+        );
+      } else if (literal.value === "") {
+        issues.push(issueAt("empty-list-value", 'an "in" list cannot hold the empty string', literal.span));
+      }
+    }
+    if (i === limits.maxListValues) {
+      issues.push(
+        issueAt(
+          "too-many-values",
+          `the API accepts at most ${limits.maxListValues} values in one "in" list; this is value ${i + 1} of ${node.values.length}`,
+          literal.span,
+        ),
+      );
+    }
+  });
+}
