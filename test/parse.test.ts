@@ -1,0 +1,266 @@
+/**
+ * The language as users type it: every operator, spelling, path and value form, and every syntax error
+ * with its code, message and span.
+ */
+import { describe, expect, it } from "vitest";
+import { check, FilterError, format, parse, type Filter } from "../src/index.js";
+import { stripSpans } from "./support/spans.js";
+
+const meta = (...path: string[]) => ({ type: "meta" as const, path });
+const creator = { type: "creator" as const };
+const compare = (field: ReturnType<typeof meta> | typeof creator, op: string, value: unknown) => ({
+  type: "compare",
+  op,
+  field,
+  value: { value },
+});
+
+function tree(text: string): Filter {
+  return stripSpans(parse(text));
+}
+
+describe("comparisons", () => {
+  it.each([
+    ["status = active", "eq"],
+    ["status == active", "eq"],
+    ["status:active", "eq"],
+    ["status != active", "ne"],
+    ["status < active", "lt"],
+    ["status <= active", "lte"],
+    ["status > active", "gt"],
+    ["status >= active", "gte"],
+  ])("%s", (text, op) => {
+    expect(tree(text)).toEqual(compare(meta("status"), op, "active"));
+  });
+
+  it("in and not in", () => {
+    expect(tree("priority in (4, 5)")).toEqual({
+      type: "in",
+      field: meta("priority"),
+      values: [{ value: 4 }, { value: 5 }],
+      negated: false,
+    });
+    expect(tree("priority NOT IN (4)")).toEqual({
+      type: "in",
+      field: meta("priority"),
+      values: [{ value: 4 }],
+      negated: true,
+    });
+  });
+});
+
+describe("values", () => {
+  it.each<[string, unknown]>([
+    ['"active"', "active"],
+    ["'active'", "active"],
+    ["active", "active"],
+    ["eu-west", "eu-west"],
+    ["user123", "user123"],
+    ['"a\\"b\\\\c\\n\\t\\u00e9\\/"', 'a"b\\c\n\té/'],
+    ["'it\\'s'", "it's"],
+    ['"\\ud83d\\ude00"', "😀"],
+    ['"\\ud800"', "\ud800"],
+    ["5", 5],
+    ["-5", -5],
+    ["-0", -0],
+    ["1.5e3", 1500],
+    ["0.25", 0.25],
+    ["1E-2", 0.01],
+    ["true", true],
+    ["FALSE", false],
+    ['"true"', "true"],
+    ['"5"', "5"],
+  ])("%s", (written, value) => {
+    const filter = parse(`x = ${written}`);
+    expect(filter.type === "compare" && filter.value.value).toStrictEqual(value);
+  });
+
+  it("numbers too large for a double are read as infinities (the validator refuses them)", () => {
+    const filter = parse("x = 1e999");
+    expect(filter.type === "compare" && filter.value.value).toBe(Infinity);
+    expect(check("x = 1e999").issues.map((i) => i.code)).toEqual(["non-finite-number"]);
+  });
+});
+
+describe("paths", () => {
+  it.each<[string, Filter["type"] extends string ? unknown : never]>([
+    ["region.name = x", meta("region", "name")],
+    ["meta.region.name = x", meta("region", "name")],
+    ["meta.status = x", meta("status")],
+    ["meta = x", meta("meta")],
+    ["meta.meta.x = x", meta("meta", "x")],
+    ["`meta`.x = x", meta("meta", "x")],
+    ["creator = x", creator],
+    ["meta.creator = x", meta("creator")],
+    ["creator.x = x", meta("creator", "x")],
+    ["`my key`.x = x", meta("my key", "x")],
+    ["`in`.`and` = x", meta("in", "and")],
+    ["`a\\`b` = x", meta("a`b")],
+    ["`` = x", meta("")],
+    ["_a-b.c_1 = x", meta("_a-b", "c_1")],
+    ["__proto__ = x", meta("__proto__")],
+  ])("%s", (text, field) => {
+    const filter = parse(text);
+    expect(filter.type === "compare" && stripSpans(filter.field)).toEqual(field);
+  });
+});
+
+describe("boolean structure", () => {
+  it("precedence: not > and > or", () => {
+    expect(format(parse("a = 1 or b = 2 and not c = 3"))).toBe("a = 1 or b = 2 and not c = 3");
+    const filter = tree("a = 1 or b = 2 and not c = 3");
+    expect(filter).toEqual({
+      type: "or",
+      operands: [
+        compare(meta("a"), "eq", 1),
+        { type: "and", operands: [compare(meta("b"), "eq", 2), { type: "not", operand: compare(meta("c"), "eq", 3) }] },
+      ],
+    });
+  });
+
+  it("symbols and keywords in any case are the same", () => {
+    expect(tree("a = 1 && b = 2 || !c = 3")).toEqual(tree("a = 1 AND b = 2 Or NoT c = 3"));
+  });
+
+  it("parentheses group, and chains stay flat", () => {
+    expect(tree("(a = 1 or b = 2) and c = 3").type).toBe("and");
+    expect(tree("a = 1 and b = 2 and c = 3")).toMatchObject({ type: "and", operands: [{}, {}, {}] });
+    expect(tree("((a = 1))")).toEqual(compare(meta("a"), "eq", 1));
+  });
+
+  it("the empty filter matches everything", () => {
+    expect(tree("")).toEqual({ type: "all" });
+    expect(tree("  \n\t ")).toEqual({ type: "all" });
+  });
+
+  it("keywords are not swallowed by longer names", () => {
+    expect(tree("android = 1 and orchid = notable")).toEqual({
+      type: "and",
+      operands: [compare(meta("android"), "eq", 1), compare(meta("orchid"), "eq", "notable")],
+    });
+  });
+});
+
+describe("spans", () => {
+  it("every node knows where it was written", () => {
+    const text = 'status = "active" and region.name in (a, b)';
+    const filter = parse(text);
+    if (filter.type !== "and") throw new Error("expected and");
+    const [first, second] = filter.operands;
+    expect(filter.span).toEqual({ start: 0, end: text.length });
+    expect(first!.span).toEqual({ start: 0, end: 17 });
+    expect(second!.type === "in" && second.field.type === "meta" && second.field.segmentSpans).toEqual([
+      { start: 22, end: 28 },
+      { start: 29, end: 33 },
+    ]);
+    expect(second!.type === "in" && second.values.map((v) => text.slice(v.span!.start, v.span!.end))).toEqual(["a", "b"]);
+  });
+});
+
+describe("syntax errors", () => {
+  it.each<[string, string, string, [number, number]]>([
+    ["status = ", "expected-value", 'expected a value after "=" (a quoted string, a number, true or false)', [8, 8]],
+    ["status = )", "expected-value", 'expected a value after "=" (a quoted string, a number, true or false), not ")"', [9, 10]],
+    ['status "active"', "expected-operator", 'expected an operator after "status"', [7, 15]],
+    ["status", "expected-operator", "expected an operator", [6, 6]],
+    ["a not = 1", "expected-operator", 'expected "in" after "not", not "="', [6, 7]],
+    ["a in 4", "expected-list", 'expected "(" to start the list of values after "in", not "4"', [5, 6]],
+    ["priority in (4,5", "unclosed-paren", 'missing ")" to close the list opened at 1:13', [16, 16]],
+    ["priority in (4 5)", "unexpected-token", 'expected "," or ")" in the list, not "5"', [15, 16]],
+    ["(a = 1", "unclosed-paren", 'missing ")" to close the "(" at 1:1', [6, 6]],
+    ["a = 1)", "unexpected-token", 'this ")" has no "(" to close', [5, 6]],
+    ["a = 1 b = 2", "unexpected-token", 'unexpected "b": the condition before it is complete', [6, 7]],
+    ["and", "expected-field", 'expected a condition (a field name, "(" or "not"), not "and"', [0, 3]],
+    ["a = 1 and", "expected-field", 'expected a condition after "and"', [9, 9]],
+    ["a.", "expected-field", 'expected a name after "."', [2, 2]],
+    ['a = "abc', "unterminated-string", "unterminated string starting here", [4, 8]],
+    ["`abc = 1", "unterminated-name", "unterminated name starting here", [0, 8]],
+    ['a = "x\\qy"', "invalid-escape", '"\\q" is not an escape', [6, 8]],
+    ['a = "\\u12"', "invalid-escape", '"\\u12" is not an escape', [5, 9]],
+    ["a ~ 1", "unexpected-character", 'the character "~" cannot be used here', [2, 3]],
+    ["a = 1 & b = 2", "unexpected-character", 'write "and" or "&&"', [6, 7]],
+  ])("%s → %s", (text, code, message, [start, end]) => {
+    const { ok, issues } = check(text);
+    expect(ok).toBe(false);
+    const issue = issues.find((i) => i.code === code);
+    expect(issue, JSON.stringify(issues)).toBeDefined();
+    expect(issue!.message).toContain(message);
+    expect([issue!.start, issue!.end]).toEqual([start, end]);
+    expect(issue!.severity).toBe("error");
+  });
+
+  it("messages never dump raw token names", () => {
+    for (const text of ["status = ", "a b", "(", ")", "a in (", "a in (1,", "not", "a = 1 or", "a.b.", "1 = a"]) {
+      for (const issue of check(text).issues) {
+        expect(issue.message).not.toMatch(/Identifier|StringLiteral|NumberLiteral|LParen|RParen|EOF|Token/);
+      }
+    }
+  });
+
+  it("reports several problems in one pass", () => {
+    const codes = check('a ~ 1 and b = "x').issues.map((i) => i.code);
+    expect(codes).toContain("unexpected-character");
+    expect(codes).toContain("unterminated-string");
+  });
+
+  it("parse throws a FilterError whose message shows a code frame with a caret", () => {
+    let error: unknown;
+    try {
+      parse('status = "active" and priority in (4,');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FilterError);
+    const filterError = error as FilterError;
+    expect(filterError.issues[0]!.code).toBe("expected-value");
+    expect(filterError.issues[0]).toMatchObject({ line: 1, column: 38 });
+    expect(filterError.message).toBe(
+      [
+        "Invalid filter",
+        'error[expected-value]: expected a value after "," (a quoted string, a number, true or false)',
+        ' 1 | status = "active" and priority in (4,',
+        "   |                                      ^",
+      ].join("\n"),
+    );
+  });
+
+  it("issues on later lines carry their line and column", () => {
+    const issue = check('status = "a"\nand = 1').issues[0]!;
+    expect(issue).toMatchObject({ line: 2, column: 5, code: "expected-field", start: 17 });
+  });
+});
+
+describe("guards", () => {
+  it("refuses input over the length limit before reading it", () => {
+    const { issues } = check("a = 1 and ".repeat(2000) + "a = 1");
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code: "input-too-long", start: 10_000 });
+  });
+
+  it.each([
+    ["100,000 nested parentheses", "(".repeat(100_000) + "a = 1" + ")".repeat(100_000)],
+    ["100,000 nots", "not ".repeat(100_000) + "a = 1"],
+    ["100,000 !s", "!".repeat(100_000) + "a = 1"],
+    ["100,000 unclosed parentheses", "(".repeat(100_000)],
+  ])("%s give a clean nesting issue, not a stack overflow", (_name, text) => {
+    const { issues } = check(text, { limits: { maxInputLength: 10_000_000 } });
+    expect(issues.map((i) => i.code)).toEqual(["nesting-too-deep"]);
+    expect(() => parse(text, { limits: { maxInputLength: 10_000_000 } })).toThrow(FilterError);
+  });
+
+  it("a 100,000-term and chain parses (it is a loop, not recursion)", () => {
+    const text = Array.from({ length: 100_000 }, (_, i) => `k${i % 7} = ${i}`).join(" and ");
+    const filter = parse(text, { limits: { maxInputLength: 10_000_000 } });
+    expect(filter.type === "and" && filter.operands.length).toBe(100_000);
+  });
+
+  it("nesting up to the limit is fine, and the limit can be raised", () => {
+    const nested = (n: number) => "(".repeat(n) + "a = 1" + ")".repeat(n);
+    expect(check(nested(100)).ok).toBe(true);
+    expect(check(nested(101)).issues[0]!.code).toBe("nesting-too-deep");
+    expect(check(nested(101), { limits: { maxNestingDepth: 200 } }).ok).toBe(true);
+    expect(check("not ".repeat(60) + "(" + "not ".repeat(50) + "a = 1)").issues[0]!.code).toBe("nesting-too-deep");
+    expect(check("not a = 1 and ".repeat(500) + "a = 1").ok).toBe(false); // negation: valid syntax, API refuses
+    expect(check("not a = 1 and ".repeat(500) + "a = 1").issues.every((i) => i.code !== "nesting-too-deep")).toBe(true);
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * Query parameters both ways: `toSearchParams`/`toQueryString` and `fromSearchParams`, with the
+ * examples from the API's documentation.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  FilterError,
+  format,
+  fromSearchParams,
+  toPredicate,
+  toQueryString,
+  toSearchParams,
+  type Issue,
+} from "../src/index.js";
+
+function codes(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(FilterError);
+    return (error as FilterError).issues.map((issue: Issue) => issue.code);
+  }
+  throw new Error("expected a FilterError");
+}
+
+describe("toQueryString", () => {
+  it.each([
+    ['status = "active"', "meta.status[eq:string]=active"],
+    ['status = "active" and priority in (4, 5)', "meta.status[eq:string]=active&meta.priority[in:number]=4|5"],
+    ["region.name = eu-west", "meta.region.name[eq:string]=eu-west"],
+    ["rating >= 4", "meta.rating[gte:number]=4"],
+    ["rating > 4 and rating < 5 and rating <= 6", "meta.rating[gt:number]=4&meta.rating[lt:number]=5&meta.rating[lte:number]=6"],
+    ['creator = "user123"', "creator=user123"],
+    ['creator = ""', "creator="],
+    ["enabled = true", "meta.enabled[eq:boolean]=true"],
+    ["status in (pending, deleted, flagged)", "meta.status[in:string]=pending|deleted|flagged"],
+    ["meta.creator = x", "meta.creator[eq:string]=x"],
+    ["x = -0", "meta.x[eq:number]=-0"],
+    ["x = 1e21", "meta.x[eq:number]=1e%2B21"], // a raw + would read as a space
+    ["", ""],
+  ])("%s → %s", (text, query) => {
+    expect(toQueryString(text)).toBe(query);
+  });
+
+  it("normalises first, so more filters fit", () => {
+    expect(toQueryString("a = 1 or a = 2 or a = 2")).toBe("meta.a[in:number]=1|2");
+    expect(toQueryString("(a = x or a = y) and b in (3)")).toBe("meta.a[in:string]=x|y&meta.b[eq:number]=3");
+    expect(toQueryString("a in (1, 1, 2) and a in (1, 1, 2)")).toBe("meta.a[in:number]=1|2");
+    expect(toQueryString("not not a = 1 and not (b != 2)")).toBe("meta.a[eq:number]=1&meta.b[eq:number]=2");
+  });
+
+  it("encodes only what would change the meaning", () => {
+    expect(toQueryString('x = "a b&c=d#e%f+g"')).toBe("meta.x[eq:string]=a%20b%26c%3Dd%23e%25f%2Bg");
+    expect(toQueryString('x = "é😀\\"<>"')).toBe("meta.x[eq:string]=%C3%A9%F0%9F%98%80%22%3C%3E");
+    expect(toQueryString('`my key`.`a=b` = "(ok):@/?!*,~"')).toBe("meta.my%20key.a%3Db[eq:string]=(ok):@/?!*,~");
+  });
+
+  it("adds the list options, with the API's bounds checked", () => {
+    expect(toQueryString("a = 1", { perPage: 50, sortOrder: "asc", continuationToken: "abc" })).toBe(
+      "meta.a[eq:number]=1&per_page=50&sort_order=asc&continuation_token=abc",
+    );
+    expect(codes(() => toQueryString("a = 1", { perPage: 9 }))).toEqual(["invalid-per-page"]);
+    expect(codes(() => toQueryString("a = 1", { perPage: 10_001 }))).toEqual(["invalid-per-page"]);
+    expect(codes(() => toQueryString("a = 1", { perPage: 10.5 }))).toEqual(["invalid-per-page"]);
+    expect(codes(() => toQueryString("", { sortOrder: "up" as "asc" }))).toEqual(["invalid-sort-order"]);
+    expect(codes(() => toQueryString("", { continuationToken: "x".repeat(33) }))).toEqual(["invalid-continuation-token"]);
+  });
+
+  it("throws a FilterError with every issue when the API cannot express the filter", () => {
+    expect(codes(() => toQueryString("a = 1 or b = 2"))).toEqual(["or-not-supported"]);
+    expect(codes(() => toQueryString("a != 1 and x in (true)"))).toEqual(["negation-not-supported"]);
+    expect(codes(() => toQueryString("a = "))).toEqual(["expected-value"]);
+    expect(toQueryString('x in ("a|b")')).toBe("meta.x[eq:string]=a|b"); // one value: becomes `=`, where | is fine
+  });
+});
+
+describe("toSearchParams", () => {
+  it("gives URLSearchParams that encode fully, as the official SDK sends them", () => {
+    const params = toSearchParams('status = "active" and priority in (4, 5)', { perPage: 100 });
+    expect([...params]).toEqual([
+      ["meta.status[eq:string]", "active"],
+      ["meta.priority[in:number]", "4|5"],
+      ["per_page", "100"],
+    ]);
+    expect(params.toString()).toBe("meta.status%5Beq%3Astring%5D=active&meta.priority%5Bin%3Anumber%5D=4%7C5&per_page=100");
+  });
+
+  it("accepts a filter as well as text", () => {
+    const filter = { type: "compare", op: "eq", field: { type: "meta", path: ["a"] }, value: { value: true } } as const;
+    expect(toSearchParams(filter).toString()).toBe("meta.a%5Beq%3Aboolean%5D=true");
+  });
+});
+
+describe("fromSearchParams", () => {
+  // The examples of the API's documentation.
+  it.each([
+    ["/images/v2?meta.status[eq:string]=active", 'status = "active"'],
+    ["meta.status[in]=pending|deleted|flagged", 'status in ("pending", "deleted", "flagged")'],
+    ["meta.ratings[in:number]=4|5", "ratings in (4, 5)"],
+    ["meta.region.name[eq]=eu-west", 'region.name = "eu-west"'],
+    ["meta.status[eq]=active&creator=user123", 'status = "active" and creator = "user123"'],
+    ["meta.status[eq]=active&meta.priority[eq:number]=5", 'status = "active" and priority = 5'],
+    ["meta.enabled[eq:boolean]=true", "enabled = true"],
+    ["meta.priority[eq:number]=5&meta.priority[lte:number]=3", "priority = 5 and priority <= 3"],
+    ["meta.n[gt]=1&meta.n[gte]=2&meta.n[lt]=3&meta.n[lte]=4", "n > 1 and n >= 2 and n < 3 and n <= 4"],
+  ])("%s", (query, text) => {
+    const path = query.startsWith("/") ? `https://api.example${query}` : query;
+    expect(format(fromSearchParams(path))).toBe(text);
+  });
+
+  it("reads percent-encoded keys, as the official SDK sends them", () => {
+    expect(format(fromSearchParams("meta.status%5Beq%5D=active&meta.a.b%5Bin%3Anumber%5D=1%7C2&meta.x%5Beq%5D=eu%20west"))).toBe(
+      'status = "active" and a.b in (1, 2) and x = "eu west"',
+    );
+  });
+
+  it("accepts URLSearchParams, URL and records, and ignores parameters that are not filters", () => {
+    const expected = 'status = "active" and creator = ""';
+    expect(format(fromSearchParams(new URLSearchParams("meta.status[eq]=active&per_page=10&creator=")))).toBe(expected);
+    expect(format(fromSearchParams(new URL("http://x/images/v2?sort_order=asc&meta.status[eq]=active&creator=")))).toBe(expected);
+    expect(format(fromSearchParams({ "meta.status[eq]": "active", continuation_token: "", creator: [""] }))).toBe(expected);
+    expect(fromSearchParams("per_page=10&sort_order=desc&continuation_token=")).toEqual({ type: "all" });
+    expect(fromSearchParams("")).toEqual({ type: "all" });
+  });
+
+  it.each([
+    ["meta.status=active", "malformed-param"],
+    ["meta.[eq]=active", "malformed-param"],
+    ["meta.a..b[eq]=x", "malformed-param"],
+    ["meta.status[eq=active", "malformed-param"],
+    ["meta=1", "malformed-param"],
+    ["meta.status[foo]=active", "unknown-operator"],
+    ["meta.status[eq:date]=x", "unknown-operator"],
+    ["meta.status[ne]=x", "unknown-operator"],
+    ["meta.n[gt:string]=x", "unknown-operator"],
+    ["meta.b[in:boolean]=true|false", "unknown-operator"],
+    ["meta.n[eq:number]=five", "invalid-number"],
+    ["meta.n[gt]=0x10", "invalid-number"],
+    ["meta.n[lt:number]=", "invalid-number"],
+    ["meta.n[in:number]=1|two", "invalid-number"],
+    ["meta.n[eq:number]=1e999", "invalid-number"],
+    ["meta.b[eq:boolean]=True", "invalid-boolean"],
+    ["meta.b[eq:boolean]=1", "invalid-boolean"],
+    ["meta.s[in]=a||b", "empty-list-value"],
+    ["meta.a[eq]=1&meta.b[eq]=1&meta.c[eq]=1&meta.d[eq]=1&meta.e[eq]=1&meta.f[eq]=1", "too-many-filters"],
+    ["meta.a.b.c.d.e.f[eq]=1", "path-too-deep"],
+    ["meta.n[in:number]=1|2|3|4|5|6|7|8|9|10|11", "too-many-values"],
+    ["creator=a&creator=b", "duplicate-creator"],
+  ])("%s → %s", (query, code) => {
+    expect(codes(() => fromSearchParams(query))).toEqual([code]);
+  });
+
+  it("points at the parameter at fault in a query string", () => {
+    const query = "meta.a[eq]=1&meta.n[in:number]=1|x|3";
+    let error: FilterError | undefined;
+    try {
+      fromSearchParams(query);
+    } catch (e) {
+      error = e as FilterError;
+    }
+    const issue = error!.issues[0]!;
+    expect(query.slice(issue.start, issue.end)).toBe("x");
+    expect(error!.message).toContain("^");
+  });
+
+  it("the emulator and the library agree on what a query selects", () => {
+    const fromQuery = toPredicate(fromSearchParams("meta.status[eq]=active&meta.priority[in:number]=4|5"));
+    const fromText = toPredicate('status = "active" and priority in (4, 5)');
+    const images = [
+      { meta: { status: "active", priority: 4 } },
+      { meta: { status: "active", priority: "4" } },
+      { meta: { status: "Active", priority: 5 } },
+      { meta: { status: "active" } },
+    ];
+    expect(images.map(fromQuery)).toEqual([true, false, false, false]);
+    expect(images.map(fromText)).toEqual(images.map(fromQuery));
+  });
+});
