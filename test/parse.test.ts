@@ -146,14 +146,15 @@ describe("spans", () => {
     const text = 'status = "active" and region.name in (a, b)';
     const filter = parse(text);
     if (filter.type !== "and") throw new Error("expected and");
-    const [first, second] = filter.operands;
+    const first = filter.operands[0]!;
+    const second = filter.operands[1]!;
     expect(filter.span).toEqual({ start: 0, end: text.length });
-    expect(first!.span).toEqual({ start: 0, end: 17 });
-    expect(second!.type === "in" && second.field.type === "meta" && second.field.segmentSpans).toEqual([
+    expect(first.span).toEqual({ start: 0, end: 17 });
+    expect(second.type === "in" && second.field.type === "meta" && second.field.segmentSpans).toEqual([
       { start: 22, end: 28 },
       { start: 29, end: 33 },
     ]);
-    expect(second!.type === "in" && second.values.map((v) => text.slice(v.span!.start, v.span!.end))).toEqual(["a", "b"]);
+    expect(second.type === "in" && second.values.map((v) => text.slice(v.span!.start, v.span!.end))).toEqual(["a", "b"]);
   });
 });
 

@@ -51,8 +51,11 @@ export function toQueryString(filterOrText: FilterNode | string, options?: Query
 export function compileParams(filterOrText: FilterNode | string, options?: QueryOptions): [string, string][] {
   const text = typeof filterOrText === "string" ? filterOrText : undefined;
   const filter = text === undefined ? (filterOrText as FilterNode) : parse(text, options);
+  // The options are not part of the text: their issues come without a code frame.
+  const badOptions = optionIssues(options);
+  if (badOptions.length > 0) throw new FilterError(badOptions);
   const normal = normalize(filter);
-  const issues = [...validateNormal(normal, resolveLimits(options)), ...optionIssues(options)];
+  const issues = validateNormal(normal, resolveLimits(options));
   if (hasErrors(issues)) throw new FilterError(text === undefined ? issues : locateIssues(text, issues), text);
 
   const pairs: [string, string][] = conjuncts(normal).map((node) => param(node as CompareNode | InNode));
