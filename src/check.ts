@@ -1,23 +1,32 @@
 /**
- * `check`: parse and validate in one call, for search boxes. It never throws, whatever the string.
+ * `check`: parse and validate in one call, for search boxes. It never throws, whatever the string, and
+ * reports everything at once: every syntax error (Chevrotain's recovery reads on past each one), the
+ * API's rules, and with a field schema, unknown fields, wrong types and values outside an enum.
  */
 import type { Filter } from "./ast.js";
 import { hasErrors, locateIssues, type Issue } from "./issues.js";
 import { resolveLimits, type LimitOptions } from "./limits.js";
 import { normalize } from "./normalize.js";
+import { checkFields, type FieldSchema } from "./schema.js";
 import { readFilter } from "./syntax/read.js";
 import { validateNormal } from "./validate.js";
 
 /** Options for {@link check}. */
-export type CheckOptions = LimitOptions;
+export interface CheckOptions extends LimitOptions {
+  /** What is known of the metadata fields, to check names, types and enum values. */
+  readonly fields?: FieldSchema;
+}
 
 /** The outcome of {@link check}. */
 export interface CheckResult {
   /** True when there is no error-severity issue: the filter can be sent to the API as it is. */
   readonly ok: boolean;
-  /** The parsed filter when the text parsed (even if the API cannot express it). */
+  /**
+   * The filter. With syntax errors, the best partial filter recovery could build (what was understood),
+   * or none; without, the whole filter, even when the API cannot express it.
+   */
   readonly filter?: Filter;
-  /** Every syntax and validation issue, in text order, with line and column. */
+  /** Every issue, in text order, with line and column. */
   readonly issues: readonly Issue[];
 }
 
@@ -28,9 +37,13 @@ export function check(text: string, options?: CheckOptions): CheckResult {
   }
   const limits = resolveLimits(options);
   const { filter, issues: syntax } = readFilter(text, limits);
-  if (syntax.length > 0 || !filter) {
-    return { ok: false, issues: locateIssues(text, syntax) };
+  const issues: Issue[] = [...syntax];
+  if (filter) {
+    issues.push(...validateNormal(normalize(filter), limits));
+    if (options?.fields) issues.push(...checkFields(filter, options.fields));
   }
-  const issues = locateIssues(text, validateNormal(normalize(filter), limits));
-  return { ok: !hasErrors(issues), filter, issues };
+  issues.sort((a, b) => a.start - b.start || a.end - b.end);
+  const located = locateIssues(text, issues);
+  const ok = !hasErrors(located);
+  return filter ? { ok, filter, issues: located } : { ok, issues: located };
 }

@@ -64,7 +64,8 @@ export function formatField(field: Field): string {
 
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
-function formatSegment(segment: string): string {
+/** Writes one path segment: as it is if it is a plain name, else in backticks. */
+export function formatSegment(segment: string): string {
   if (PLAIN_NAME.test(segment) && !KEYWORDS.includes(segment.toLowerCase())) return segment;
   return "`" + segment.replace(/[\\`]/g, (c) => `\\${c}`).replace(/[\u0000-\u001f]/g, escapeControl) + "`";
 }

@@ -43,3 +43,6 @@ export {
   type SearchParamsInput,
 } from "./compile/from-search-params.js";
 export { toPredicate, type ImageRecord, type Predicate } from "./compile/predicate.js";
+export { type FieldSchema, type FieldSpec } from "./schema.js";
+export { suggest, type Suggestion, type SuggestionKind, type Suggestions, type SuggestOptions } from "./assist/suggest.js";
+export { tokenize, type HighlightToken, type TokenKind } from "./assist/tokenize.js";

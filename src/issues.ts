@@ -36,6 +36,10 @@ export type IssueCode =
   | "creator-operator"
   | "duplicate-creator"
   | "lone-surrogate"
+  // Field schemas (`check(text, { fields })`).
+  | "unknown-field"
+  | "type-mismatch"
+  | "unknown-value"
   // Query parameters (`fromSearchParams`, list options).
   | "malformed-param"
   | "unknown-operator"
@@ -63,11 +67,18 @@ export interface Issue {
   readonly line?: number;
   /** 1-based column of `start`, when the text is known. */
   readonly column?: number;
+  /** A likely fix ("did you mean"): the text that would replace `[start, end)`. */
+  readonly replacement?: string;
 }
 
 /** Builds an error issue over a span (a missing span points at offset 0). */
 export function issueAt(code: IssueCode, message: string, span: Span | undefined): Issue {
   return { code, message, severity: "error", start: span?.start ?? 0, end: span?.end ?? 0 };
+}
+
+/** The same issue with a likely fix attached. */
+export function withReplacement(issue: Issue, replacement: string | undefined): Issue {
+  return replacement === undefined ? issue : { ...issue, replacement };
 }
 
 /** The 1-based line and column of an offset in a text. */

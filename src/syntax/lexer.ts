@@ -23,7 +23,7 @@ export function createLexer(setup: LexerSetup = { ensureOptimizations: false, sk
 }
 
 /** Splits text into tokens (whitespace dropped); characters no token matches come back as errors. */
-export function tokenize(text: string): ILexingResult {
+export function lex(text: string): ILexingResult {
   lexer ??= createLexer();
   return lexer.tokenize(text);
 }

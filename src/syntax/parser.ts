@@ -297,3 +297,11 @@ function junction(type: "and" | "or", operands: readonly (FilterNode | undefined
   const span = joinSpans(present[0]!.span, present.at(-1)!.span);
   return span ? { type, operands: present, span } : { type, operands: present };
 }
+
+let shared: FilterParser | undefined;
+
+/** The one parser instance every parse reuses (built on first use: a new one costs milliseconds). */
+export function sharedParser(): FilterParser {
+  shared ??= new FilterParser();
+  return shared;
+}

@@ -4,13 +4,12 @@
  */
 import type { IRecognitionException, IToken, TokenType } from "chevrotain";
 import type { Filter, Span } from "../ast.js";
-import { issueAt, lineColumn, type Issue } from "../issues.js";
+import { didYouMean } from "../assist/did-you-mean.js";
+import { issueAt, lineColumn, withReplacement, type Issue } from "../issues.js";
 import type { Limits } from "../limits.js";
-import { tokenize } from "./lexer.js";
-import { FilterParser, type ErrorFacts } from "./parser.js";
+import { lex } from "./lexer.js";
+import { sharedParser, type ErrorFacts } from "./parser.js";
 import * as t from "./tokens.js";
-
-let parser: FilterParser | undefined;
 
 /** What reading a text gives: the filter when the syntax allowed one, and every problem found. */
 export interface ReadResult {
@@ -30,7 +29,7 @@ export function readFilter(text: string, limits: Limits): ReadResult {
     return { filter: undefined, issues: [issue] };
   }
 
-  const lexed = tokenize(text);
+  const lexed = lex(text);
   const issues: Issue[] = lexed.errors.map((error) =>
     unexpectedCharacter(text, { start: error.offset, end: error.offset + error.length }),
   );
@@ -61,7 +60,7 @@ export function readFilter(text: string, limits: Limits): ReadResult {
     return { filter: { type: "all", span: { start: 0, end: text.length } }, issues: sortIssues(issues) };
   }
 
-  parser ??= new FilterParser();
+  const parser = sharedParser();
   parser.unterminated = unterminated;
   parser.input = tokens;
   const root = parser.filter();
@@ -177,6 +176,13 @@ function parserIssue(error: IRecognitionException, tokens: readonly IToken[], te
     if (!previous) {
       return issueAt("expected-field", `expected a condition (a field name, "(" or "not")${found}`, span);
     }
+    const keyword = token.tokenType === t.Identifier ? didYouMean(token.image, ["and", "or"]) : undefined;
+    if (keyword) {
+      return withReplacement(
+        issueAt("unexpected-token", `${quote(token.image)} is not a keyword; did you mean "${keyword}"?`, span),
+        keyword,
+      );
+    }
     return token.tokenType === t.RParen
       ? issueAt("unexpected-token", 'this ")" has no "(" to close', span)
       : issueAt(
@@ -189,6 +195,13 @@ function parserIssue(error: IRecognitionException, tokens: readonly IToken[], te
     return issueAt("expected-value", `expected a value${after} ${VALUE_HINT}${found}`, span);
   }
   if (facts.rule === "condition" && facts.kind === "no-viable") {
+    const operator = token.tokenType === t.Identifier ? operatorFor(token.image) : undefined;
+    if (operator) {
+      return withReplacement(
+        issueAt("expected-operator", `${quote(token.image)} is not an operator; did you mean "${operator}"?`, span),
+        operator,
+      );
+    }
     return issueAt("expected-operator", `expected an operator${after} ${OPERATOR_HINT}${found}`, span);
   }
   if (expects("In")) {
@@ -219,6 +232,25 @@ function parserIssue(error: IRecognitionException, tokens: readonly IToken[], te
     return issueAt("expected-field", `expected ${what} (a field name, "(" or "not")${found}`, span);
   }
   return issueAt("unexpected-token", `unexpected ${atEnd ? "end of the filter" : quote(token.image)}`, span);
+}
+
+/** Words people write for operators (other query languages' spellings), and typos of `in`. */
+const OPERATOR_WORDS: Readonly<Record<string, string>> = {
+  eq: "=",
+  is: "=",
+  equals: "=",
+  ne: "!=",
+  neq: "!=",
+  gt: ">",
+  gte: ">=",
+  ge: ">=",
+  lt: "<",
+  lte: "<=",
+  le: "<=",
+};
+
+function operatorFor(word: string): string | undefined {
+  return OPERATOR_WORDS[word.toLowerCase()] ?? didYouMean(word, ["in", "not"]);
 }
 
 function isEnd(token: IToken): boolean {

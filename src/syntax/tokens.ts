@@ -146,5 +146,8 @@ export const allTokens: TokenType[] = [
   CompareOperator,
 ];
 
+/** The keyword token types. */
+export const KEYWORD_TOKENS: readonly TokenType[] = [And, Or, Not, In, True, False];
+
 /** The keywords, as they are written (lower case). A path segment spelled like one needs backticks. */
 export const KEYWORDS: readonly string[] = ["and", "or", "not", "in", "true", "false"];
