@@ -46,3 +46,19 @@ export { toPredicate, type ImageRecord, type Predicate } from "./compile/predica
 export { type FieldSchema, type FieldSpec } from "./schema.js";
 export { suggest, type Suggestion, type SuggestionKind, type Suggestions, type SuggestOptions } from "./assist/suggest.js";
 export { tokenize, type HighlightToken, type TokenKind } from "./assist/tokenize.js";
+export { plan, type Plan, type PlanOptions } from "./compile/plan.js";
+export { toListParams, type ListParams } from "./compile/sdk.js";
+export {
+  toBindingFilter,
+  type BindingFilter,
+  type BindingFilterValue,
+  type BindingOperators,
+} from "./compile/binding.js";
+export {
+  listImages,
+  ImagesApiError,
+  type FetchSource,
+  type Image,
+  type ImagesSdkClient,
+  type ListImagesOptions,
+} from "./integrations/list-images.js";

@@ -47,7 +47,11 @@ export type IssueCode =
   | "invalid-boolean"
   | "invalid-per-page"
   | "invalid-sort-order"
-  | "invalid-continuation-token";
+  | "invalid-continuation-token"
+  // Integrations (SDK params, the Workers binding's filter).
+  | "duplicate-param"
+  | "binding-unsupported"
+  | "conflicting-conditions";
 
 /** How serious an issue is: errors make a filter unusable for the target, warnings do not. */
 export type Severity = "error" | "warning";

@@ -1,0 +1,94 @@
+/**
+ * Predicate pushdown: split any filter into the part the API can evaluate (query parameters, within every
+ * limit) and a residual filter to apply locally. What the API selects AND what the residual selects is
+ * exactly what the whole filter selects; a property test proves it.
+ */
+import type { FilterNode } from "../ast.js";
+import { FilterError, locateIssues } from "../issues.js";
+import { resolveLimits, type LimitOptions, type Limits } from "../limits.js";
+import { normalize } from "../normalize.js";
+import { parse } from "../parse.js";
+import { conjuncts, validateNormal } from "../validate.js";
+import { compileParams } from "./query.js";
+
+/** Options for {@link plan}. */
+export interface PlanOptions extends LimitOptions {
+  /**
+   * When false, a filter the API cannot evaluate whole is refused: `plan` throws the validation issues
+   * instead of returning a residual. Default true.
+   */
+  readonly allowResidual?: boolean;
+  /**
+   * Push at most one condition per parameter key, for clients that take the parameters as an object
+   * (the official SDK's `meta`); the others stay in the residual. Default false.
+   */
+  readonly uniqueKeys?: boolean;
+}
+
+/** The outcome of {@link plan}. */
+export interface Plan {
+  /** The parameters to send to `GET /accounts/{id}/images/v2` (filters only). */
+  readonly params: URLSearchParams;
+  /** The filter part the API cannot evaluate, to apply to what it returns; null when there is none. */
+  readonly residual: FilterNode | null;
+  /** True when the API evaluates the whole filter (`residual` is null). */
+  readonly exact: boolean;
+  /** The conditions sent, as one filter (`{ type: "all" }` when none). */
+  readonly pushed: FilterNode;
+}
+
+/**
+ * Splits a filter into pushed parameters and a local residual. Conditions that narrow the result most go
+ * first: equalities, then lists (shortest first), then ranges; conditions beyond the API's limits, and
+ * everything it cannot express (`or` across fields, negations, lists with `|`...), stay in the residual.
+ * @throws FilterError when the text does not parse, or when `allowResidual` is false and a residual is needed.
+ */
+export function plan(filterOrText: FilterNode | string, options?: PlanOptions): Plan {
+  const text = typeof filterOrText === "string" ? filterOrText : undefined;
+  const filter = text === undefined ? (filterOrText as FilterNode) : parse(text, options);
+  const limits = resolveLimits(options);
+  const normal = normalize(filter);
+
+  const all = conjuncts(normal);
+  const pushable = all.filter((node) => expressibleAlone(node, limits));
+  const chosen = new Set<FilterNode>();
+  const keys = new Set<string>();
+  let metadata = 0;
+  for (const node of [...pushable].sort(byNarrowness)) {
+    const key = compileParams(node)[0]![0];
+    const isCreator = key === "creator";
+    // One creator at most (the API takes one); as many metadata filters as the limit allows.
+    if (isCreator ? keys.has(key) : metadata >= limits.maxFilters) continue;
+    if (options?.uniqueKeys && keys.has(key)) continue;
+    if (!isCreator) metadata++;
+    keys.add(key);
+    chosen.add(node);
+  }
+  const pushedNodes = all.filter((node) => chosen.has(node));
+  const rest = all.filter((node) => !chosen.has(node));
+  const residual = rest.length === 0 ? null : rest.length === 1 ? rest[0]! : ({ type: "and", operands: rest } as const);
+
+  if (residual && options?.allowResidual === false) {
+    const issues = validateNormal(normal, limits);
+    throw new FilterError(text === undefined ? issues : locateIssues(text, issues), text);
+  }
+  const pushed: FilterNode =
+    pushedNodes.length === 0 ? { type: "all" } : pushedNodes.length === 1 ? pushedNodes[0]! : { type: "and", operands: pushedNodes };
+  return { params: new URLSearchParams(compileParams(pushed, options)), residual, exact: residual === null, pushed };
+}
+
+/** A conjunct the API can evaluate on its own (count limits aside). */
+function expressibleAlone(node: FilterNode, limits: Limits): boolean {
+  return validateNormal(node, { ...limits, maxFilters: Infinity }).length === 0;
+}
+
+/** Equalities narrow most, then lists (fewer values first), then ranges; ties keep the written order. */
+function rank(node: FilterNode): number {
+  if (node.type === "compare") return node.op === "eq" ? 0 : 100;
+  if (node.type === "in") return 1 + node.values.length;
+  return 200;
+}
+
+function byNarrowness(a: FilterNode, b: FilterNode): number {
+  return rank(a) - rank(b);
+}

@@ -1,0 +1,203 @@
+/**
+ * `listImages`: every image a filter selects, from the real API (or the emulator), whatever the filter.
+ * The part the API can evaluate is sent as query parameters (see `plan`), `continuation_token` pages are
+ * walked, and the residual is applied locally.
+ */
+import type { FilterNode } from "../ast.js";
+import { toPredicate, type ImageRecord } from "../compile/predicate.js";
+import { plan } from "../compile/plan.js";
+
+/** An image as List images V2 returns it (every field optional, as the official SDK types it). */
+export interface Image extends ImageRecord {
+  readonly id?: string | undefined;
+  readonly filename?: string | undefined;
+  readonly requireSignedURLs?: boolean | undefined;
+  readonly uploaded?: string | undefined;
+  readonly variants?: readonly string[] | undefined;
+}
+
+/** One page of List images V2. */
+interface Page {
+  readonly images?: readonly Image[] | null | undefined;
+  readonly continuation_token?: string | null | undefined;
+}
+
+/** The part of the official `cloudflare` SDK client that `listImages` uses: `client.images.v2.list`. */
+export interface ImagesSdkClient {
+  readonly images: {
+    readonly v2: {
+      list(
+        params: {
+          account_id: string;
+          meta?: Record<string, string>;
+          creator?: string;
+          per_page?: number;
+          sort_order?: "asc" | "desc";
+          continuation_token?: string;
+        },
+        options?: { signal?: AbortSignal | undefined | null },
+      ): PromiseLike<Page>;
+    };
+  };
+}
+
+/** Plain `fetch` against the REST API (or the emulator). */
+export interface FetchSource {
+  /** An API token with Images Read. */
+  readonly apiToken: string;
+  /** Default `https://api.cloudflare.com/client/v4`. */
+  readonly baseURL?: string;
+  /** Default the global `fetch`. */
+  readonly fetch?: typeof fetch;
+  /** Retries of 429 and 5xx answers and network failures: how many, and the first delay (doubling). */
+  readonly retry?: { readonly attempts?: number; readonly baseDelayMs?: number; readonly maxDelayMs?: number };
+}
+
+/** Options for {@link listImages}. */
+export interface ListImagesOptions {
+  readonly accountId: string;
+  /** The filter, in any form the language allows; default: every image. */
+  readonly filter?: FilterNode | string;
+  /** Images per request (10..10,000; the API's default is 1,000). */
+  readonly perPage?: number;
+  /** By upload time; the API's default is `desc`. */
+  readonly sortOrder?: "asc" | "desc";
+  /** Stops the walk: the iterator rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** An error answer of the API, with its Cloudflare error codes. */
+export class ImagesApiError extends Error {
+  /** The HTTP status (0 when no answer came). */
+  readonly status: number;
+  /** The envelope's `errors`: `[{ code: 10000, message: "Authentication error" }]`. */
+  readonly errors: readonly { readonly code: number; readonly message: string }[];
+
+  constructor(status: number, errors: readonly { code: number; message: string }[], options?: { cause?: unknown }) {
+    const detail = errors.map((error) => `${error.code} ${error.message}`).join("; ") || "no error details";
+    super(`Images API answered ${status}: ${detail}`, options);
+    this.name = "ImagesApiError";
+    this.status = status;
+    this.errors = errors;
+  }
+
+  /** The Cloudflare error codes, e.g. `[10000]`. */
+  get codes(): number[] {
+    return this.errors.map((error) => error.code);
+  }
+}
+
+/**
+ * Yields exactly the images `filter` selects, walking every page.
+ * @throws FilterError when the filter text does not parse; ImagesApiError when the API answers with an
+ *   error (after the retries); the signal's reason when aborted.
+ */
+export async function* listImages(source: ImagesSdkClient | FetchSource, options: ListImagesOptions): AsyncGenerator<Image, void, undefined> {
+  const sdk = isSdkClient(source);
+  const { params, residual } = plan(options.filter ?? "", { uniqueKeys: sdk });
+  const keep = residual ? toPredicate(residual) : undefined;
+  const fetchPage = sdk ? sdkPages(source, params, options) : restPages(source, params, options);
+  let token: string | undefined;
+  do {
+    options.signal?.throwIfAborted();
+    const page = await fetchPage(token);
+    for (const image of page.images ?? []) {
+      if (!keep || keep(image)) yield image;
+    }
+    token = page.continuation_token || undefined;
+  } while (token !== undefined);
+}
+
+function isSdkClient(source: ImagesSdkClient | FetchSource): source is ImagesSdkClient {
+  return typeof (source as Partial<ImagesSdkClient>).images?.v2?.list === "function";
+}
+
+type PageFetcher = (token: string | undefined) => Promise<Page>;
+
+function sdkPages(client: ImagesSdkClient, params: URLSearchParams, options: ListImagesOptions): PageFetcher {
+  const meta: Record<string, string> = {};
+  let creator: string | undefined;
+  for (const [key, value] of params) {
+    if (key === "creator") creator = value;
+    else meta[key.slice("meta.".length)] = value;
+  }
+  return async (token) => {
+    try {
+      return await client.images.v2.list(
+        {
+          account_id: options.accountId,
+          meta,
+          ...(creator !== undefined && { creator }),
+          ...(options.perPage !== undefined && { per_page: options.perPage }),
+          ...(options.sortOrder !== undefined && { sort_order: options.sortOrder }),
+          ...(token !== undefined && { continuation_token: token }),
+        },
+        { signal: options.signal },
+      );
+    } catch (error) {
+      // The SDK's APIError subclasses carry `status` and the envelope's `errors`.
+      const { status, errors } = error as { status?: unknown; errors?: unknown };
+      if (typeof status === "number" && Array.isArray(errors)) throw new ImagesApiError(status, errors as { code: number; message: string }[], { cause: error });
+      throw error;
+    }
+  };
+}
+
+function restPages(source: FetchSource, params: URLSearchParams, options: ListImagesOptions): PageFetcher {
+  const base = (source.baseURL ?? "https://api.cloudflare.com/client/v4").replace(/\/+$/, "");
+  const doFetch = source.fetch ?? fetch;
+  const attempts = source.retry?.attempts ?? 3;
+  const baseDelay = source.retry?.baseDelayMs ?? 500;
+  const maxDelay = source.retry?.maxDelayMs ?? 8000;
+  return async (token) => {
+    const query = new URLSearchParams(params);
+    if (options.perPage !== undefined) query.set("per_page", String(options.perPage));
+    if (options.sortOrder !== undefined) query.set("sort_order", options.sortOrder);
+    if (token !== undefined) query.set("continuation_token", token);
+    const url = `${base}/accounts/${encodeURIComponent(options.accountId)}/images/v2?${query}`;
+    for (let attempt = 0; ; attempt++) {
+      options.signal?.throwIfAborted();
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          headers: { authorization: `Bearer ${source.apiToken}`, accept: "application/json" },
+          ...(options.signal && { signal: options.signal }),
+        });
+      } catch (error) {
+        if (options.signal?.aborted || attempt >= attempts) throw error;
+        await sleep(backoff(attempt, baseDelay, maxDelay, null), options.signal);
+        continue;
+      }
+      const body = (await response.json().catch(() => undefined)) as
+        | { success?: boolean; result?: Page; errors?: { code: number; message: string }[] }
+        | undefined;
+      if (response.ok && body?.success !== false && body?.result) return body.result;
+      const retryable = response.status === 429 || response.status >= 500;
+      if (!retryable || attempt >= attempts) throw new ImagesApiError(response.status, body?.errors ?? []);
+      await sleep(backoff(attempt, baseDelay, maxDelay, response.headers.get("retry-after")), options.signal);
+    }
+  };
+}
+
+/** Exponential backoff with jitter, or the server's `Retry-After` (seconds), capped. */
+function backoff(attempt: number, base: number, max: number, retryAfter: string | null): number {
+  const asked = retryAfter === null ? NaN : Number(retryAfter) * 1000;
+  if (Number.isFinite(asked) && asked >= 0) return Math.min(asked, max);
+  return Math.min(max, base * 2 ** attempt * (0.75 + Math.random() / 2));
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      signal?.removeEventListener("abort", abort);
+      resolve();
+    }
+    function abort(): void {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    }
+    signal?.addEventListener("abort", abort, { once: true });
+  });
+}
