@@ -99,9 +99,22 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - lineStart + 1 };
 }
 
-/** Adds `line`/`column` to issues, given the text they point into. */
+/** Adds `line`/`column` to issues, given the text they point into (one pass over the text for all). */
 export function locateIssues(text: string, issues: readonly Issue[]): Issue[] {
-  return issues.map((issue) => ({ ...issue, ...lineColumn(text, issue.start) }));
+  if (issues.length === 0) return [];
+  const lineStarts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  return issues.map((issue) => {
+    // The last line start at or before the issue, by binary search.
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lineStarts[mid]! <= issue.start) low = mid;
+      else high = mid - 1;
+    }
+    return { ...issue, line: low + 1, column: issue.start - lineStarts[low]! + 1 };
+  });
 }
 
 const FRAME_WIDTH = 72;
@@ -165,13 +178,17 @@ export class FilterError extends Error {
   }
 }
 
+/** Issues shown in a FilterError's message; all of them stay in `issues`. */
+const MESSAGE_FRAMES = 10;
+
 function describeIssues(issues: readonly Issue[], text: string | undefined): string {
   const head =
     issues.length === 1 ? "Invalid filter" : `Invalid filter (${issues.length} problems)`;
-  const body = issues.map((issue) =>
-    text === undefined ? `${issue.severity}[${issue.code}]: ${issue.message}` : formatIssue(text, issue),
-  );
-  return [head, ...body].join("\n");
+  const body = issues
+    .slice(0, MESSAGE_FRAMES)
+    .map((issue) => (text === undefined ? `${issue.severity}[${issue.code}]: ${issue.message}` : formatIssue(text, issue)));
+  const more = issues.length > MESSAGE_FRAMES ? [`… and ${issues.length - MESSAGE_FRAMES} more (see error.issues)`] : [];
+  return [head, ...body, ...more].join("\n");
 }
 
 /** True when any issue is an error (not only warnings). */

@@ -7,6 +7,7 @@ import {
   FilterError,
   format,
   fromSearchParams,
+  parse,
   toPredicate,
   toQueryString,
   toSearchParams,
@@ -174,5 +175,15 @@ describe("fromSearchParams", () => {
     ];
     expect(images.map(fromQuery)).toEqual([true, false, false, false]);
     expect(images.map(fromText)).toEqual(images.map(fromQuery));
+  });
+});
+
+describe("hostile values round-trip", () => {
+  it.each(["a&b", "a=b", "#frag", "100%", "%41", "a+b", "a b", "  ", "é", "日本語", "😀", "\u200f\u202e", "\\", '"quoted"', "?x=1", "[eq]"])("%j", (value) => {
+    const filter = parse(`x = ${JSON.stringify(value)} and y in (${JSON.stringify(value)}, other)`);
+    const query = toQueryString(filter);
+    for (const read of [fromSearchParams(query), fromSearchParams(new URLSearchParams(query)), fromSearchParams(toSearchParams(filter).toString())]) {
+      expect(format(read)).toBe(format(filter));
+    }
   });
 });

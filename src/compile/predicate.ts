@@ -3,8 +3,8 @@
  * The filter is compiled once into closures with pre-split paths; no `eval`, no `new Function`.
  *
  * Semantics (the one definition the emulator shares):
- * - a path walks own properties of plain objects from `image.meta`; never the prototype chain, never
- *   into arrays; anything else is missing, and a missing value matches no `=`, `<`, `in`...;
+ * - a path walks own properties of objects from `image.meta`; never the prototype chain, never into
+ *   arrays; anything else is missing, and a missing value matches no `=`, `<`, `in`...;
  * - `=` is typed equality (`"5"` is not `5`); `<`, `<=`, `>`, `>=` match stored numbers only;
  * - `in` is any-of `=`; `!=`, `not in` and `not` are logical negations (a missing field matches `!= "x"`);
  * - `creator = ""` matches images with no creator (absent, null or empty).
@@ -139,48 +139,45 @@ function creatorMatch(node: CompareNode | InNode): Match {
   };
 }
 
-/** How to read one path segment: only own properties of plain (non-array) objects. */
+/** Keys an array has of its own (indexes, `length`): they need the array check on every read. */
+function isArrayKey(key: string): boolean {
+  return key === "length" || /^(?:0|[1-9][0-9]*)$/.test(key);
+}
+
+/** Reads one path segment: an own property of an object that is not an array, else undefined. */
 function segmentReader(key: string): Read {
-  // `Object.prototype` has no primitive properties, so only names it has (constructor, toString,
-  // __proto__, ...) need an own-property check; the rest can read `o[key]` directly.
-  if (key in Object.prototype) {
-    return (o) => (typeof o === "object" && o !== null && !isArray(o) && hasOwn.call(o, key) ? (o as Record<string, unknown>)[key] : undefined);
-  }
-  // Arrays are not walked into: an index or `length` would otherwise read an element or a count.
-  if (key === "length" || /^(?:0|[1-9][0-9]*)$/.test(key)) {
-    return (o) => (typeof o === "object" && o !== null && !isArray(o) ? (o as Record<string, unknown>)[key] : undefined);
-  }
-  return (o) => (typeof o === "object" && o !== null ? (o as Record<string, unknown>)[key] : undefined);
+  return (o) =>
+    typeof o === "object" && o !== null && !isArray(o) && hasOwn.call(o, key) ? (o as Record<string, unknown>)[key] : undefined;
 }
 
-function isPlainKey(key: string): boolean {
-  return !(key in Object.prototype) && key !== "length" && !/^(?:0|[1-9][0-9]*)$/.test(key);
-}
-
-/** A metadata condition, with the most common shapes (one or two plain segments) fused into one closure. */
+/**
+ * A metadata condition. The common shapes (one or two segments that are not array keys) are fused into
+ * one closure that reads `o[key]` directly and checks own-ness only once the value test has passed: an
+ * inherited value must not match, and most records fail the test first, so the check costs little.
+ */
 function metaMatch(path: readonly string[], node: CompareNode | InNode): Match {
   const test = valueTest(node);
   const equal = node.type === "compare" && (node.op === "eq" || node.op === "ne") ? node.value.value : undefined;
-  if (path.length === 1 && isPlainKey(path[0]!)) {
+  if (path.length === 1 && !isArrayKey(path[0]!)) {
     const key = path[0]!;
     if (equal !== undefined) {
       return (image) => {
         const meta = image.meta as Record<string, unknown> | null | undefined;
-        return typeof meta === "object" && meta !== null && meta[key] === equal;
+        return typeof meta === "object" && meta !== null && meta[key] === equal && hasOwn.call(meta, key);
       };
     }
     return (image) => {
       const meta = image.meta as Record<string, unknown> | null | undefined;
-      return typeof meta === "object" && meta !== null && test(meta[key]);
+      return typeof meta === "object" && meta !== null && test(meta[key]) && hasOwn.call(meta, key);
     };
   }
-  if (path.length === 2 && isPlainKey(path[0]!) && isPlainKey(path[1]!)) {
+  if (path.length === 2 && !isArrayKey(path[0]!) && !isArrayKey(path[1]!)) {
     const [outer, inner] = path as [string, string];
     return (image) => {
       const meta = image.meta as Record<string, unknown> | null | undefined;
       if (typeof meta !== "object" || meta === null) return false;
       const child = meta[outer] as Record<string, unknown> | null | undefined;
-      return typeof child === "object" && child !== null && test(child[inner]);
+      return typeof child === "object" && child !== null && !isArray(child) && test(child[inner]) && hasOwn.call(child, inner) && hasOwn.call(meta, outer);
     };
   }
   const readers = path.map(segmentReader);
@@ -193,4 +190,3 @@ function metaMatch(path: readonly string[], node: CompareNode | InNode): Match {
     return test(value);
   };
 }
-

@@ -257,15 +257,22 @@ function isEnd(token: IToken): boolean {
   return token.tokenType.name === "EOF" || Number.isNaN(token.startOffset);
 }
 
-/** The last real token before `token` (or before the end). */
+/** The last real token before `token` (or before the end), by binary search. */
 function previousToken(tokens: readonly IToken[], token: IToken, text: string): IToken | undefined {
-  const offset = isEnd(token) ? text.length : token.startOffset;
-  let found: IToken | undefined;
-  for (const candidate of tokens) {
-    if (candidate.startOffset >= offset) break;
-    found = candidate;
+  const index = firstAtOrAfter(tokens, isEnd(token) ? text.length : token.startOffset);
+  return index > 0 ? tokens[index - 1] : undefined;
+}
+
+/** The index of the first token starting at or after `offset`. */
+function firstAtOrAfter(tokens: readonly IToken[], offset: number): number {
+  let low = 0;
+  let high = tokens.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (tokens[mid]!.startOffset < offset) low = mid + 1;
+    else high = mid;
   }
-  return found;
+  return low;
 }
 
 /** A point just after the last token (where the missing thing should go). */
@@ -274,16 +281,24 @@ function endSpan(previous: IToken | undefined, text: string): Span {
   return { start: at, end: at };
 }
 
+/** For each token index, the `(` still open just before it: computed once per parse, on first need. */
+const openParens = new WeakMap<readonly IToken[], (IToken | undefined)[]>();
+
 /** The `(` still open at `token`. */
 function unclosedParen(tokens: readonly IToken[], token: IToken, text: string): IToken | undefined {
-  const offset = isEnd(token) ? text.length : token.startOffset;
-  const open: IToken[] = [];
-  for (const candidate of tokens) {
-    if (candidate.startOffset >= offset) break;
-    if (candidate.tokenType === t.LParen) open.push(candidate);
-    else if (candidate.tokenType === t.RParen) open.pop();
+  let open = openParens.get(tokens);
+  if (!open) {
+    open = [];
+    const stack: IToken[] = [];
+    for (const candidate of tokens) {
+      open.push(stack.at(-1));
+      if (candidate.tokenType === t.LParen) stack.push(candidate);
+      else if (candidate.tokenType === t.RParen) stack.pop();
+    }
+    open.push(stack.at(-1));
+    openParens.set(tokens, open);
   }
-  return open.at(-1);
+  return open[firstAtOrAfter(tokens, isEnd(token) ? text.length : token.startOffset)];
 }
 
 function position(text: string, offset: number): string {

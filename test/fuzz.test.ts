@@ -1,0 +1,15 @@
+/**
+ * The fuzz campaign at a size that runs in seconds (long runs: `npm run fuzz -- --runs N`).
+ */
+import fc from "fast-check";
+import { describe, it } from "vitest";
+import { SEED } from "./support/arbitraries.js";
+import { campaign } from "./fuzz/campaign.js";
+
+describe("fuzz", () => {
+  for (const [name, property] of Object.entries(campaign)) {
+    it(name, () => {
+      fc.assert(property as fc.IProperty<unknown[]>, { seed: SEED, numRuns: 1500 });
+    });
+  }
+});

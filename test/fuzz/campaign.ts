@@ -1,0 +1,158 @@
+/**
+ * The fuzz campaign: properties over hostile input, shared by the suite (`test/fuzz.test.ts`, a size that
+ * runs in seconds) and by long runs (`npm run fuzz -- --runs N [--seed S]`).
+ */
+import { isDeepStrictEqual } from "node:util";
+import fc from "fast-check";
+import {
+  check,
+  FilterError,
+  format,
+  fromSearchParams,
+  parse,
+  suggest,
+  tokenize,
+  toPredicate,
+  toQueryString,
+  toSearchParams,
+  type ImageRecord,
+} from "../../src/index.js";
+import { filterArb, imageArb } from "../support/arbitraries.js";
+import { stripSpans } from "../support/spans.js";
+
+/** Characters that break naive text handling. */
+const HOSTILE = ["\ud800", "\udfff", "\u200f", "\u202e", "\u200b", "\u200d", "\ufeff", "😀", "👩‍👩‍👧", "\u0000", "\n", "\r", "\t", "\\", '"', "'", "`", "|", "%", "&", "=", "#", "+", " "];
+
+const texts: fc.Arbitrary<string> = fc.oneof(
+  fc.string({ maxLength: 60, unit: "binary" }),
+  fc.string({ maxLength: 30, unit: "grapheme" }),
+  fc.uint8Array({ maxLength: 60 }).map((bytes) => new TextDecoder("utf-8").decode(bytes)),
+  fc.uint8Array({ maxLength: 60 }).map((bytes) => String.fromCharCode(...bytes)),
+);
+
+/** A valid filter's text with hostile characters dropped in anywhere. */
+const sprinkled: fc.Arbitrary<string> = fc
+  .tuple(filterArb.map(format), fc.array(fc.tuple(fc.nat(), fc.constantFrom(...HOSTILE)), { maxLength: 4 }))
+  .map(([text, inserts]) => inserts.reduce((acc, [at, char]) => { const i = at % (acc.length + 1); return acc.slice(0, i) + char + acc.slice(i); }, text));
+
+const VOCABULARY = ["(", ")", ",", ".", "and", "or", "not", "in", "=", "!=", "<", ">=", ":", "&&", "||", "!", '"x"', "'y'", "`k`", "5", "-1e3", "true", "status", "meta", "creator", '"', "`"];
+
+/** Grammar-aware mutations: tokens deleted, duplicated, swapped or inserted. */
+const mutated: fc.Arbitrary<string> = fc
+  .tuple(filterArb.map(format), fc.array(fc.tuple(fc.constantFrom("delete", "duplicate", "swap", "insert"), fc.nat(), fc.nat(), fc.constantFrom(...VOCABULARY)), { minLength: 1, maxLength: 4 }))
+  .map(([text, edits]) => {
+    const words = tokenize(text).filter((token) => token.type !== "whitespace").map((token) => text.slice(token.start, token.end));
+    for (const [kind, a, b, word] of edits) {
+      const i = a % (words.length + 1);
+      const j = b % (words.length + 1);
+      if (kind === "delete") words.splice(i, 1);
+      else if (kind === "duplicate" && words[i] !== undefined) words.splice(i, 0, words[i]!);
+      else if (kind === "swap" && words[i] !== undefined && words[j] !== undefined) [words[i], words[j]] = [words[j]!, words[i]!];
+      else words.splice(i, 0, word);
+    }
+    return words.join(" ");
+  });
+
+/** Any text the campaign throws at the language. */
+export const filterTexts: fc.Arbitrary<string> = fc.oneof(texts, sprinkled, mutated);
+
+const queryKeys = fc.oneof(
+  fc.constantFrom("meta.a[eq]", "meta.a.b[in:number]", "meta.x[eq:boolean]", "meta.n[gte]", "meta.x[foo]", "meta..[eq", "meta.a[eq:string]", "meta[a][eq]", "meta.a[in]", "creator", "per_page", "sort_order", "continuation_token", "meta", "meta.", "meta.a[]"),
+  fc.string({ maxLength: 12 }).map((key) => `meta.${key}`),
+  fc.string({ maxLength: 8, unit: "binary" }),
+);
+const queryValues = fc.oneof(fc.constantFrom("active", "1|2", "a||b", "true", "1e999", "-0", "%zz", "%", "+", "a&b", "a=b", "#x", "", "\ud800"), fc.string({ maxLength: 10, unit: "binary" }));
+
+/** Random query strings, some percent-encoded, some not. */
+export const queryStrings: fc.Arbitrary<string> = fc
+  .tuple(fc.array(fc.tuple(queryKeys, queryValues, fc.boolean()), { maxLength: 8 }), fc.boolean())
+  .map(([pairs, question]) =>
+    (question ? "?" : "") +
+    pairs.map(([key, value, encode]) => (encode ? `${encodeURIComponentSafe(key)}=${encodeURIComponentSafe(value)}` : `${key}=${value}`)).join("&"),
+  );
+
+function encodeURIComponentSafe(text: string): string {
+  return encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\ufffd"));
+}
+
+/** Throws unless `run` returns or throws a FilterError. */
+export function onlyFilterErrors(run: () => unknown): void {
+  try {
+    run();
+  } catch (error) {
+    if (!(error instanceof FilterError)) throw error;
+  }
+}
+
+/** Records built to trip a predicate: throwing getters, proxies, cycles, odd prototypes. */
+export const hostileImages: fc.Arbitrary<ImageRecord> = fc.oneof(
+  imageArb,
+  fc.constantFrom<ImageRecord>(
+    { meta: new Proxy({}, { get: () => { throw new Error("trap"); }, has: () => { throw new Error("trap"); } }) },
+    { meta: Object.defineProperty({}, "status", { get: () => { throw new Error("getter"); }, enumerable: true }) },
+    { meta: Object.create({ status: "active", priority: 5 }) as object },
+    { meta: Object.freeze({ status: "active", region: Object.freeze({ name: "eu-west" }) }) },
+    { meta: [{ status: "active" }] },
+    { meta: new Map([["status", "active"]]) },
+    { meta: { status: new String("active") } },
+    { meta: { priority: -0, ratings: NaN, big: 1e308 * 10 } },
+    { creator: new String("u") as unknown as string },
+  ),
+);
+
+/** The campaign: name → property. */
+export const campaign = {
+  "parse throws only FilterError, and what it returns formats to text that reparses to it": fc.property(filterTexts, (text) => {
+    let filter;
+    try {
+      filter = parse(text);
+    } catch (error) {
+      if (error instanceof FilterError) return;
+      throw error;
+    }
+    const again = parse(format(filter), { limits: { maxInputLength: 1e6 } });
+    if (!isDeepStrictEqual(stripSpans(again), stripSpans(filter))) throw new Error(`format does not reparse to the same filter: ${JSON.stringify(text)}`);
+  }),
+  "check never throws and every issue lies inside the text": fc.property(filterTexts, (text) => {
+    for (const issue of check(text).issues) {
+      if (!(issue.start >= 0 && issue.start <= issue.end && issue.end <= text.length)) {
+        throw new Error(`issue ${issue.code} at ${issue.start}-${issue.end} outside ${text.length} characters`);
+      }
+    }
+  }),
+  "toSearchParams and toQueryString throw only FilterError": fc.property(filterTexts, (text) => {
+    onlyFilterErrors(() => toSearchParams(text));
+    onlyFilterErrors(() => toQueryString(text));
+  }),
+  "suggest and tokenize never throw, and tokenize covers every character": fc.property(filterTexts, fc.nat(), (text, cursor) => {
+    suggest(text, cursor % (text.length + 1));
+    const tokens = tokenize(text);
+    let at = 0;
+    for (const token of tokens) {
+      if (token.start !== at || token.end <= token.start) throw new Error(`gap or overlap at ${at}`);
+      at = token.end;
+    }
+    if (at !== text.length) throw new Error("tokens do not reach the end");
+  }),
+  "fromSearchParams throws only FilterError, and what it reads compiles back": fc.property(queryStrings, (query) => {
+    let filter;
+    try {
+      filter = fromSearchParams(query);
+    } catch (error) {
+      if (error instanceof FilterError) return;
+      throw error;
+    }
+    toQueryString(filter); // anything read from a query string can be written back
+  }),
+  "predicates never throw on hostile records": fc.property(filterArb, hostileImages, (filter, image) => {
+    const result = toPredicate(filter)(image);
+    if (typeof result !== "boolean") throw new Error("not a boolean");
+  }),
+  "inherited properties never match": fc.property(filterArb, imageArb, (filter, image) => {
+    // The same metadata as own properties, and as the prototype of an empty object: only the first may match.
+    const inherited = { ...image, meta: Object.create(image.meta !== null && typeof image.meta === "object" ? image.meta : null) as object };
+    const predicate = toPredicate(filter);
+    const emptyMeta = { ...image, meta: {} };
+    if (predicate(inherited) !== predicate(emptyMeta)) throw new Error("an inherited property changed the result");
+  }),
+} as const;
