@@ -5,7 +5,7 @@
  */
 import { tokenMatcher, type IToken, type TokenType } from "chevrotain";
 import { formatField, formatScalar, formatSegment } from "../format.js";
-import { DEFAULT_LIMITS } from "../limits.js";
+import { resolveLimits, type LimitOptions } from "../limits.js";
 import { fieldSpec, type FieldSchema, type FieldSpec } from "../schema.js";
 import { lex } from "../syntax/lexer.js";
 import { sharedParser } from "../syntax/parser.js";
@@ -34,7 +34,7 @@ export interface Suggestions {
 }
 
 /** Options for {@link suggest}. */
-export interface SuggestOptions {
+export interface SuggestOptions extends LimitOptions {
   /** Field names, types and enum values to complete. */
   readonly fields?: FieldSchema;
 }
@@ -75,7 +75,7 @@ function end(token: IToken): number {
  */
 export function suggest(text: string, cursor: number, options?: SuggestOptions): Suggestions {
   const at = Math.max(0, Math.min(Number.isFinite(cursor) ? Math.trunc(cursor) : text.length, text.length));
-  if (text.length > DEFAULT_LIMITS.maxInputLength) return { from: at, to: at, items: [] };
+  if (text.length > resolveLimits(options).maxInputLength) return { from: at, to: at, items: [] };
 
   const head = text.slice(0, at);
   const lexed = lex(head);

@@ -1,0 +1,38 @@
+/**
+ * Figure: browser bundle size (ESM, minified, gzipped): the root entry as built, what a search box that
+ * imports only check/suggest/tokenize pays, and Chevrotain alone for scale.
+ */
+import { build } from "esbuild";
+import { gzipSync } from "node:zlib";
+import { fileURLToPath } from "node:url";
+import { lodashToEsToolkit } from "../../scripts/esbuild-plugins.js";
+import { browserBundleSize } from "../../scripts/report-size.js";
+import { emit, type Row } from "../harness.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+async function gzipped(contents: string): Promise<number> {
+  const result = await build({
+    stdin: { contents, resolveDir: root, loader: "ts" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    mainFields: ["module", "main"],
+    plugins: [lodashToEsToolkit],
+    write: false,
+  });
+  return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
+}
+
+const kb = (bytes: number): number => bytes / 1024;
+const entry = kb(browserBundleSize().gzipped);
+const searchBox = kb(await gzipped('export { check, suggest, tokenize, toQueryString, formatIssue } from "./src/index.ts";'));
+const chevrotain = kb(await gzipped('export { EmbeddedActionsParser, Lexer, createToken } from "chevrotain";'));
+const rows: Row[] = [
+  { figure: "browser bundle", subject: "imgmeta (root entry, dist/imgmeta.browser.js)", median: entry, p25: entry, p75: entry, unit: "KB" },
+  { figure: "browser bundle", subject: "imgmeta (check, suggest, tokenize, toQueryString only)", median: searchBox, p25: searchBox, p75: searchBox, unit: "KB" },
+  { figure: "browser bundle", subject: "chevrotain alone (as bundled: es-toolkit for lodash)", median: chevrotain, p25: chevrotain, p75: chevrotain, unit: "KB" },
+];
+emit(rows);

@@ -1,0 +1,31 @@
+/**
+ * Figure: linear time. For inputs of several shapes, the cost of `check` + `tokenize` + `suggest` at n and
+ * at 10·n; a ratio near 10 is linear (a quadratic step would show ~100).
+ */
+import { check, fromSearchParams, suggest, tokenize } from "imgmeta";
+import { emit, time, type Row } from "../harness.js";
+
+const limits = { maxInputLength: 10_000_000 };
+const shapes: Record<string, (n: number) => string> = {
+  "long and chain": (n) => Array.from({ length: n }, (_, i) => `k${i % 9} = ${i}`).join(" and "),
+  "a syntax error per condition": (n) => Array.from({ length: n }, (_, i) => `k${i} = `).join(" and "),
+  "unknown characters": (n) => "~ ".repeat(n * 4),
+  "an issue per condition": (n) => Array.from({ length: n }, (_, i) => `k${i} != ${i}`).join(" and "),
+  "unterminated string": (n) => `a = "${"x".repeat(n * 8)}`,
+};
+
+const rows: Row[] = [];
+for (const [shape, make] of Object.entries(shapes)) {
+  const small = make(500);
+  const large = make(5000);
+  const run = (text: string) => () => [check(text, { limits }), tokenize(text), suggest(text, text.length, { limits })];
+  const a = await time(run(small), 300);
+  const b = await time(run(large), 300);
+  const ratio = b.median / a.median;
+  rows.push({ figure: "linearity (10× input)", subject: shape, median: ratio, p25: b.p25 / a.p75, p75: b.p75 / a.p25, unit: "×" });
+}
+const query = (n: number) => Array.from({ length: n }, (_, i) => `meta.k${i}[eq]=${i}`).join("&");
+const a = await time(() => fromSearchParams(query(50), { limits: { maxFilters: Infinity } }), 300);
+const b = await time(() => fromSearchParams(query(500), { limits: { maxFilters: Infinity } }), 300);
+rows.push({ figure: "linearity (10× input)", subject: "fromSearchParams", median: b.median / a.median, p25: b.p25 / a.p75, p75: b.p75 / a.p25, unit: "×" });
+emit(rows);

@@ -1,0 +1,86 @@
+/**
+ * Figure: predicate cost per record over 100,000 records. `predicate.ts Q2` measures one query alone in
+ * this process (monomorphic call sites); `predicate.ts poly` compiles every query first and measures them
+ * in turn (polymorphic call sites), for imgmeta and the hand-written predicates.
+ */
+import * as cel from "@marcbachmann/cel-js";
+import { compileExpression } from "filtrex";
+import { Query } from "mingo";
+import siftModule from "sift";
+import { toPredicate } from "imgmeta";
+import { dataset, type BenchImage } from "../dataset.js";
+import { emit, time, type Row } from "../harness.js";
+import { QUERIES, type BenchQuery } from "../queries.js";
+
+const images = dataset();
+const mode = process.argv[2] ?? "Q1";
+
+function scan(predicate: (image: BenchImage) => unknown): () => number {
+  return () => {
+    let matched = 0;
+    for (let i = 0; i < images.length; i++) if (predicate(images[i]!)) matched++;
+    return matched;
+  };
+}
+
+function filtrexPredicate(q: BenchQuery): (image: BenchImage) => unknown {
+  const compiled = compileExpression(q.filtrex, {
+    customProp: (name: string, _get: unknown, image: BenchImage) =>
+      name === "creator" ? image.creator : name === "region_name" ? (image.meta.region as { name?: unknown } | undefined)?.name : image.meta[name],
+  });
+  return (image) => compiled(image) === true;
+}
+
+function celPredicate(q: BenchQuery): (image: BenchImage) => unknown {
+  const evaluate = cel.parse(q.cel);
+  return (image) => {
+    try {
+      return evaluate(image as unknown as Record<string, unknown>) === true;
+    } catch {
+      return false;
+    }
+  };
+}
+
+const subjects: Record<string, (q: BenchQuery) => (image: BenchImage) => unknown> = {
+  imgmeta: (q) => toPredicate(q.text),
+  "hand-written": (q) => q.hand,
+  sift: (q) => {
+    // sift's default export is the function (its typings describe the module).
+    const sift = siftModule as unknown as (query: unknown) => (image: unknown) => boolean;
+    return sift(q.mongo);
+  },
+  mingo: (q) => {
+    const query = new Query(q.mongo);
+    return (image) => query.test(image as unknown as Record<string, unknown>);
+  },
+  "cel-js": celPredicate,
+  filtrex: filtrexPredicate,
+};
+
+const rows: Row[] = [];
+if (mode === "poly") {
+  // Every query compiled and run before measuring: the call sites inside imgmeta see every shape.
+  const compiled = QUERIES.map((q) => ({ q, ours: scan(toPredicate(q.text)), hand: scan(q.hand) }));
+  for (const { ours, hand } of compiled) {
+    ours();
+    hand();
+  }
+  for (const { q, ours, hand } of compiled) {
+    for (const [subject, run] of [["imgmeta", ours], ["hand-written", hand]] as const) {
+      const t = await time(run, 600);
+      rows.push({ figure: "predicate, polymorphic", subject, query: q.id, median: t.median / images.length, p25: t.p25 / images.length, p75: t.p75 / images.length, unit: "ns/record" });
+    }
+  }
+} else {
+  const q = QUERIES.find((query) => query.id === mode)!;
+  const expected = scan(q.hand)();
+  for (const [subject, make] of Object.entries(subjects)) {
+    const run = scan(make(q));
+    const matched = run();
+    const t = await time(run, subject === "imgmeta" || subject === "hand-written" ? 600 : 300);
+    const note = matched === expected ? undefined : `matched ${matched}, the hand-written predicate ${expected}`;
+    rows.push({ figure: "predicate, alone", subject, query: q.id, median: t.median / images.length, p25: t.p25 / images.length, p75: t.p75 / images.length, unit: "ns/record", ...(note && { note }) });
+  }
+}
+emit(rows);

@@ -1,0 +1,30 @@
+/**
+ * What every figure shares: timing with mitata (warm-up, many samples, median and spread), and the one
+ * line of JSON a figure process prints for `bench/run.ts` to collect.
+ */
+import { do_not_optimize, measure } from "mitata";
+
+/** One measured figure. `median`, `p25`, `p75` are in `unit`. */
+export interface Row {
+  readonly figure: string;
+  readonly subject: string;
+  readonly query?: string;
+  readonly median: number;
+  readonly p25: number;
+  readonly p75: number;
+  readonly unit: "ns/record" | "µs" | "ms" | "KB" | "×";
+  readonly note?: string;
+}
+
+/** Times `fn` (after mitata's warm-up) and returns per-call nanoseconds: median and quartiles. */
+export async function time(fn: () => unknown, minCpuMs = 400): Promise<{ median: number; p25: number; p75: number }> {
+  const stats = await measure(() => do_not_optimize(fn()), { min_cpu_time: minCpuMs * 1e6 });
+  return { median: stats.p50, p25: stats.p25, p75: stats.p75 };
+}
+
+/** Prints the rows of a figure process (its only output on stdout). */
+export function emit(rows: readonly Row[]): void {
+  process.stdout.write(`${JSON.stringify(rows)}\n`);
+}
+
+export { do_not_optimize };

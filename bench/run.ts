@@ -1,0 +1,89 @@
+/**
+ * `npm run bench`: every figure, each in a fresh process, then one table with the ratios to the peers
+ * measured in the same run and the targets they must meet; written to bench/RESULTS.md too.
+ * Run `npm run build` first (the script does): the figures measure the built package.
+ */
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import type { Row } from "./harness.js";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+
+function figure(file: string, ...args: string[]): Row[] {
+  process.stderr.write(`measuring ${file} ${args.join(" ")}…\n`);
+  const out = execFileSync(process.execPath, ["--import", "tsx", `bench/figures/${file}`, ...args], { cwd: root, encoding: "utf8", maxBuffer: 1 << 26 });
+  return JSON.parse(out.trim().split("\n").at(-1)!) as Row[];
+}
+
+const only = process.argv.slice(2);
+const want = (name: string) => only.length === 0 || only.includes(name);
+const rows: Row[] = [];
+if (want("parse")) rows.push(...figure("parse.ts"));
+if (want("query")) rows.push(...figure("query.ts"));
+if (want("predicate")) for (const q of ["Q1", "Q2", "Q3", "Q4", "poly"]) rows.push(...figure("predicate.ts", q));
+if (want("startup")) rows.push(...figure("startup.ts"));
+if (want("bundle")) rows.push(...figure("bundle.ts"));
+if (want("linearity")) rows.push(...figure("linearity.ts"));
+
+const find = (figureName: string, subject: string, query?: string) =>
+  rows.find((row) => row.figure === figureName && row.subject === subject && row.query === query);
+
+/** A target: a ratio of two measured figures, and the bound it must respect. */
+interface Check {
+  readonly what: string;
+  readonly value: number | undefined;
+  readonly bound: string;
+  readonly ok: boolean | undefined;
+}
+const checks: Check[] = [];
+function ratio(what: string, a: Row | undefined, b: Row | undefined, max?: number, min?: number): void {
+  const value = a && b ? a.median / b.median : undefined;
+  const ok = value === undefined ? undefined : (max === undefined || value <= max) && (min === undefined || value >= min);
+  checks.push({ what, value, bound: max !== undefined ? `≤ ${max}×` : `≥ ${min}×`, ok });
+}
+function difference(what: string, a: Row | undefined, b: Row | undefined, max: number): void {
+  const value = a && b ? a.median - b.median : undefined;
+  checks.push({ what, value, bound: `≤ ${max} ms`, ok: value === undefined ? undefined : value <= max });
+}
+for (const q of ["Q1", "Q2", "Q3"]) {
+  ratio(`parse ${q}: imgmeta / cel-js`, find("parse", "imgmeta", q), find("parse", "cel-js", q), 1.5);
+  ratio(`parse ${q}: liqe / imgmeta`, find("parse", "liqe", q), find("parse", "imgmeta", q), undefined, 50);
+  ratio(`predicate ${q} alone: imgmeta / hand-written`, find("predicate, alone", "imgmeta", q), find("predicate, alone", "hand-written", q), 1.3);
+  ratio(`predicate ${q} polymorphic: imgmeta / hand-written`, find("predicate, polymorphic", "imgmeta", q), find("predicate, polymorphic", "hand-written", q), 1.5);
+  for (const peer of ["sift", "cel-js", "mingo"]) {
+    ratio(`predicate ${q}: ${peer} / imgmeta`, find("predicate, alone", peer, q), find("predicate, alone", "imgmeta", q), undefined, 5);
+  }
+}
+difference("cold start: imgmeta − bare node", find("cold start", "imgmeta"), find("cold start", "bare node"), 50);
+difference("CLI compile − bare node", find("CLI compile", "imgmeta compile (CLI)"), find("cold start", "bare node"), 100);
+const bundle = find("browser bundle", "imgmeta (root entry, dist/imgmeta.browser.js)");
+checks.push({ what: "browser bundle, root entry (gzipped KB)", value: bundle?.median, bound: "≤ 45 KB", ok: bundle ? bundle.median <= 45 : undefined });
+for (const row of rows.filter((r) => r.figure.startsWith("linearity"))) {
+  checks.push({ what: `linear time: ${row.subject}`, value: row.median, bound: "≈ 10× (≤ 15×)", ok: row.median <= 15 });
+}
+
+const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const figureTable = [
+  "| figure | subject | query | median | p25–p75 | unit | note |",
+  "| --- | --- | --- | ---: | ---: | --- | --- |",
+  ...rows.map((r) => `| ${r.figure} | ${r.subject} | ${r.query ?? ""} | ${fmt(r.median)} | ${fmt(r.p25)}–${fmt(r.p75)} | ${r.unit} | ${r.note ?? ""} |`),
+];
+const checkTable = [
+  "| target | measured | bound | met |",
+  "| --- | ---: | --- | --- |",
+  ...checks.map((c) => `| ${c.what} | ${c.value === undefined ? "—" : fmt(c.value)} | ${c.bound} | ${c.ok === undefined ? "not measured" : c.ok ? "yes" : "**no**"} |`),
+];
+const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+const header = [
+  "# Benchmark results",
+  "",
+  `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench\` on Node ${process.version}, ${os.platform()} ${os.arch()}, ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB.`,
+  "Every figure ran in a fresh process; medians and quartiles of many samples after warm-up (mitata).",
+  "Dataset: 100,000 seeded records (bench/dataset.ts); queries: bench/queries.ts.",
+  "",
+];
+const markdown = [...header, "## Targets", "", ...checkTable, "", "## Figures", "", ...figureTable, ""].join("\n");
+console.log(markdown);
+if (only.length === 0) writeFileSync(new URL("RESULTS.md", import.meta.url), markdown);
