@@ -87,6 +87,8 @@ export function successResponse(result: unknown, status = 200, extra?: Record<st
 export function errorResponse(error: ApiError): Response {
   const headers: Record<string, string> = { ...JSON_HEADERS };
   if (error.status >= 400 && error.status < 500) headers["x-should-retry"] = "false";
+  // A refused oversize body was not read to its end: the connection cannot carry another request.
+  if (error.status === 413) headers["connection"] = "close";
   return new Response(JSON.stringify({ success: false, errors: error.errors, messages: [], result: null }), {
     status: error.status,
     headers,
