@@ -103,7 +103,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   try {
     options = parseServeArgs(argv);
   } catch (error) {
-    process.stderr.write(`imgmeta serve: ${(error as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`imgmeta serve: ${(error as Error).message} (${USAGE})\n`);
     process.exitCode = 2;
     return;
   }
