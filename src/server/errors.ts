@@ -81,12 +81,12 @@ export function successResponse(result: unknown, status = 200, extra?: Record<st
 }
 
 /**
- * The failure envelope. 4xx answers carry `x-should-retry: false`, so the SDK does not retry a 409 or a
- * 429 that will fail again the same way.
+ * The failure envelope, with `x-should-retry: false`: the SDK would otherwise retry a 409, a 429 or a
+ * 5xx, which here would fail again the same way (the emulator's answers are deterministic).
  */
 export function errorResponse(error: ApiError): Response {
   const headers: Record<string, string> = { ...JSON_HEADERS };
-  if (error.status >= 400 && error.status < 500) headers["x-should-retry"] = "false";
+  headers["x-should-retry"] = "false";
   // A refused oversize body was not read to its end: the connection cannot carry another request.
   if (error.status === 413) headers["connection"] = "close";
   return new Response(JSON.stringify({ success: false, errors: error.errors, messages: [], result: null }), {

@@ -16,10 +16,14 @@ import { CursorTable, DEFAULT_MAX_CURSORS } from "./pagination.js";
 import { demoImages } from "./seed.js";
 import { ImageStore, type StoredImage } from "./store.js";
 
+/** Errors as data, and the numeric codes the emulator answers with. */
 export { ApiError, ErrorCode, type ErrorItem } from "./errors.js";
+/** An image as the API shows it. */
 export type { ApiImage } from "./images.js";
+/** Deterministic demo images (what `--seed N` adds). */
 export { demoImages } from "./seed.js";
-export type { Change, Journal, Position, StoredImage } from "./store.js";
+/** The store's records and the journal interface a persistence layer implements. */
+export { ImageStore, type Change, type Journal, type Position, type StoredImage } from "./store.js";
 
 /** How an emulator is set up. Everything is optional. */
 export interface EmulatorOptions {

@@ -10,9 +10,11 @@ import { assembleBracketFields, isBracketField, parseMetadataField, type Metadat
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** Room for the other form fields and the multipart framing around a file. */
 export const MAX_FORM_BYTES = MAX_FILE_BYTES + 64 * 1024;
-/** Direct-upload expiry bounds and default, in milliseconds from now. */
+/** The earliest direct-upload expiry, in milliseconds from now. */
 export const EXPIRY_MIN_MS = 2 * 60_000;
+/** The latest direct-upload expiry, in milliseconds from now. */
 export const EXPIRY_MAX_MS = 6 * 60 * 60_000;
+/** The direct-upload expiry when none is given, in milliseconds from now. */
 export const EXPIRY_DEFAULT_MS = 30 * 60_000;
 
 const MAX_ID_LENGTH = 1024;

@@ -72,13 +72,13 @@ export async function envelope(response: Response): Promise<Envelope> {
   return (await response.json()) as Envelope;
 }
 
-/** Asserts a failure: status, envelope shape, `x-should-retry: false` on 4xx, and the error codes. */
+/** Asserts a failure: status, envelope shape, `x-should-retry: false`, and the error codes. */
 export async function expectFailure(response: Response, status: number, codes: number[]): Promise<Envelope> {
   expect(response.status).toBe(status);
   const body = await envelope(response);
   expect(body).toMatchObject({ success: false, messages: [], result: null });
   expect(body.errors.map((error) => error.code)).toEqual(codes);
   for (const error of body.errors) expect(typeof error.message).toBe("string");
-  if (status < 500) expect(response.headers.get("x-should-retry")).toBe("false");
+  expect(response.headers.get("x-should-retry")).toBe("false");
   return body;
 }
