@@ -9,7 +9,7 @@ import { checkCredentials, type AuthOptions } from "./auth.js";
 import { readForm, readJson } from "./body.js";
 import { ApiError, ErrorCode, errorResponse, internalError, noRoute, successResponse } from "./errors.js";
 import { FORMATS } from "./formats.js";
-import { accountHash, DELIVERY_PREFIX, toApiImage, UPLOAD_PREFIX, uploadUrl, VARIANTS } from "./images.js";
+import { accountHash, DELIVERY_PREFIX, idFromSegments, toApiImage, UPLOAD_PREFIX, uploadUrl, VARIANTS } from "./images.js";
 import { checkMetadata } from "./metadata.js";
 import type { CursorTable } from "./pagination.js";
 import type { ImageStore, StoredImage } from "./store.js";
@@ -80,6 +80,11 @@ function readFilter(query: string | URLSearchParams): FilterNode {
       issues.map((issue) => ({ code: ErrorCode.invalidFilter, message: issue.message })),
     );
   }
+}
+
+/** The raw (still percent-encoded) segments of the path after a prefix. */
+function pathAfter(c: Context, prefix: string): string[] {
+  return new URL(c.req.url).pathname.slice(prefix.length + 1).split("/");
 }
 
 /** The image id of a route: Hono has already decoded the raw segment (`%2F` → `/`). */
@@ -231,8 +236,9 @@ export function createApp(context: AppContext): Hono {
   app.route("/", api);
 
   // The direct-upload URL: no credentials, single use, until it expires.
-  app.post(`${UPLOAD_PREFIX}/:hash/:image_id`, async (c) => {
-    const id = imageId(c);
+  app.post(`${UPLOAD_PREFIX}/:hash/*`, async (c) => {
+    const [, ...segments] = pathAfter(c, UPLOAD_PREFIX);
+    const id = idFromSegments(segments) ?? "";
     const usable = (draft: StoredImage | undefined): StoredImage => {
       if (!draft) throw ApiError.of(404, ErrorCode.notFound, `no upload URL for id ${JSON.stringify(id)}`);
       if (!draft.draft) throw ApiError.of(409, ErrorCode.uploadUrlUsed, "this upload URL has been used already (upload URLs are single use)");
@@ -256,16 +262,18 @@ export function createApp(context: AppContext): Hono {
       };
       return { changes: [{ type: "put", image: completed }], result: completed };
     });
-    return successResponse(toApiImage(image, originOf(c), c.req.param("hash")));
+    return successResponse(toApiImage(image, originOf(c), c.req.param("hash") ?? ""));
   });
 
-  // Delivery: the original bytes for every variant.
-  app.get(`${DELIVERY_PREFIX}/:hash/:image_id/:variant`, (c) => {
-    const id = imageId(c);
-    const image = store.get(id);
-    if (!image) throw notFound(id);
-    if (!(VARIANTS as readonly string[]).includes(c.req.param("variant"))) {
-      throw ApiError.of(404, ErrorCode.notFound, `no variant ${JSON.stringify(c.req.param("variant"))}; the variants are ${VARIANTS.join(", ")}`);
+  // Delivery: `<hash>/<id, subpaths as paths>/<variant>`, the original bytes for every variant.
+  app.get(`${DELIVERY_PREFIX}/:hash/*`, (c) => {
+    const [, ...rest] = pathAfter(c, DELIVERY_PREFIX);
+    const variant = rest.pop() ?? "";
+    const id = rest.length > 0 ? idFromSegments(rest) : undefined;
+    const image = id === undefined ? undefined : store.get(id);
+    if (!image) throw notFound(id ?? rest.join("/"));
+    if (!(VARIANTS as readonly string[]).includes(variant)) {
+      throw ApiError.of(404, ErrorCode.notFound, `no variant ${JSON.stringify(variant)}; the variants are ${VARIANTS.join(", ")}`);
     }
     return imageBytes(image);
   });

@@ -39,14 +39,34 @@ export function accountHash(accountId: string): string {
   return hash.toString(36).padStart(7, "0") + hash2.toString(36).padStart(7, "0");
 }
 
-/** Where an image is delivered in one variant. Ids are fully encoded: `/` as `%2F`, `%` as `%25`. */
+/**
+ * An id as URL path segments, like the real delivery URLs: the subpaths of a custom id stay paths
+ * (`folder/a.png`), each segment percent-encoded (`%` as `%25`).
+ */
+export function idPath(id: string): string {
+  return id.split("/").map(encodeURIComponent).join("/");
+}
+
+/**
+ * The id in the segments of a path (the inverse of {@link idPath}; `%2F` is accepted for `/` too), or
+ * `undefined` when they are not valid percent-encoding.
+ */
+export function idFromSegments(segments: readonly string[]): string | undefined {
+  try {
+    return segments.map(decodeURIComponent).join("/");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where an image is delivered in one variant. */
 export function deliveryUrl(origin: string, hash: string, id: string, variant: string): string {
-  return `${origin}${DELIVERY_PREFIX}/${hash}/${encodeURIComponent(id)}/${variant}`;
+  return `${origin}${DELIVERY_PREFIX}/${hash}/${idPath(id)}/${variant}`;
 }
 
 /** The one-time URL a draft's image is uploaded to. */
 export function uploadUrl(origin: string, hash: string, id: string): string {
-  return `${origin}${UPLOAD_PREFIX}/${hash}/${encodeURIComponent(id)}`;
+  return `${origin}${UPLOAD_PREFIX}/${hash}/${idPath(id)}`;
 }
 
 /** The API's view of a stored image. */

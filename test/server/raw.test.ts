@@ -109,6 +109,22 @@ describe("routes", () => {
     expect((await emulator.fetch(new Request(variant))).status).toBe(200);
     await expectFailure(await emulator.fetch(new Request(variant.replace(/public$/, "huge"))), 404, [ErrorCode.notFound]);
     await expectFailure(await emulator.fetch(new Request(`${BASE}/imagedelivery/h/nope/public`)), 404, [ErrorCode.notFound]);
+    await expectFailure(await emulator.fetch(new Request(`${BASE}/imagedelivery/h/public`)), 404, [ErrorCode.notFound]);
+    await expectFailure(await emulator.fetch(new Request(`${BASE}/imagedelivery/h/%E0%A4%A/public`)), 404, [ErrorCode.notFound]);
+  });
+
+  it("delivers and takes uploads for custom ids with subpaths, as paths or with %2F", async () => {
+    const created = await envelope(await call("/images/v2/direct_upload", { method: "POST", body: form({ id: "a/b c%/d.png" }) }));
+    const { uploadURL } = created.result as { uploadURL: string };
+    expect(uploadURL).toMatch(/\/upload\/\w+\/a\/b%20c%25\/d\.png$/);
+    const done = await emulator.fetch(new Request(uploadURL, { method: "POST", body: form({ file: [IMAGES.gif, "d.gif"] }) }));
+    const image = (await envelope(done)).result as { variants: string[] };
+    expect(image.variants[0]).toMatch(/\/imagedelivery\/\w+\/a\/b%20c%25\/d\.png\/public$/);
+    for (const url of [image.variants[0]!, `${BASE}/imagedelivery/h/a%2Fb%20c%25%2Fd.png/thumbnail`]) {
+      const response = await emulator.fetch(new Request(url));
+      expect(response.status, url).toBe(200);
+      expect(response.headers.get("content-type")).toBe("image/gif");
+    }
   });
 });
 
