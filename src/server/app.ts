@@ -13,7 +13,7 @@ import { accountHash, DELIVERY_PREFIX, idFromSegments, toApiImage, UPLOAD_PREFIX
 import { checkMetadata } from "./metadata.js";
 import type { CursorTable } from "./pagination.js";
 import type { ImageStore, StoredImage } from "./store.js";
-import { MAX_FORM_BYTES, readDirectUploadForm, readFile, readUploadForm } from "./uploads.js";
+import { MAX_FORM_BYTES, readDirectUploadForm, readFile, readUploadForm, type ImageFields } from "./uploads.js";
 
 /** What the routes work with. */
 export interface AppContext {
@@ -106,6 +106,22 @@ export function createApp(context: AppContext): Hono {
     await next();
   });
 
+  /** Creates an image or a draft from upload fields; a taken custom id is a 409. */
+  const create = (fields: ImageFields, rest: Omit<StoredImage, "id" | "customId" | "creator" | "meta" | "requireSignedURLs">): Promise<StoredImage> =>
+    store.write(() => {
+      const id = fields.id ?? context.newId();
+      if (store.get(id)) throw ApiError.of(409, ErrorCode.idTaken, `an image with id ${JSON.stringify(id)} exists already`);
+      const image: StoredImage = {
+        id,
+        customId: fields.id !== undefined,
+        creator: fields.creator ?? null,
+        meta: fields.metadata ?? {},
+        requireSignedURLs: fields.requireSignedURLs ?? false,
+        ...rest,
+      };
+      return { changes: [{ type: "put", image }], result: image };
+    });
+
   const originOf = (c: Context): string => new URL(c.req.url).origin;
   const hashOf = (c: Context): string => accountHash(c.req.param("account_id") ?? "");
   const show = (c: Context, image: StoredImage): unknown => toApiImage(image, originOf(c), hashOf(c));
@@ -130,23 +146,13 @@ export function createApp(context: AppContext): Hono {
     const form = await readForm(c.req.raw, MAX_FORM_BYTES);
     const at = now();
     const fields = readDirectUploadForm(form, at);
-    const image = await store.write(() => {
-      const id = fields.id ?? context.newId();
-      if (store.get(id)) throw ApiError.of(409, ErrorCode.idTaken, `an image with id ${JSON.stringify(id)} exists already`);
-      const draft: StoredImage = {
-        id,
-        customId: fields.id !== undefined,
-        creator: fields.creator ?? null,
-        meta: fields.metadata ?? {},
-        requireSignedURLs: fields.requireSignedURLs ?? false,
-        uploaded: at,
-        draft: true,
-        uploadExpires: fields.expires,
-        filename: null,
-        format: null,
-        bytes: null,
-      };
-      return { changes: [{ type: "put", image: draft }], result: draft };
+    const image = await create(fields, {
+      uploaded: at,
+      draft: true,
+      uploadExpires: fields.expires,
+      filename: null,
+      format: null,
+      bytes: null,
     });
     return successResponse({ id: image.id, uploadURL: uploadUrl(originOf(c), hashOf(c), image.id) }, 200, { result_info: null });
   });
@@ -154,23 +160,13 @@ export function createApp(context: AppContext): Hono {
   api.post("/accounts/:account_id/images/v1", async (c) => {
     const form = await readForm(c.req.raw, MAX_FORM_BYTES);
     const fields = await readUploadForm(form);
-    const image = await store.write(() => {
-      const id = fields.id ?? context.newId();
-      if (store.get(id)) throw ApiError.of(409, ErrorCode.idTaken, `an image with id ${JSON.stringify(id)} exists already`);
-      const created: StoredImage = {
-        id,
-        customId: fields.id !== undefined,
-        creator: fields.creator ?? null,
-        meta: fields.metadata ?? {},
-        requireSignedURLs: fields.requireSignedURLs ?? false,
-        uploaded: now(),
-        draft: false,
-        uploadExpires: null,
-        filename: fields.file.filename,
-        format: fields.file.format.name,
-        bytes: fields.file.bytes,
-      };
-      return { changes: [{ type: "put", image: created }], result: created };
+    const image = await create(fields, {
+      uploaded: now(),
+      draft: false,
+      uploadExpires: null,
+      filename: fields.file.filename,
+      format: fields.file.format.name,
+      bytes: fields.file.bytes,
     });
     return successResponse(show(c, image));
   });
@@ -187,7 +183,7 @@ export function createApp(context: AppContext): Hono {
     return successResponse({ images: images.map((image) => show(c, image)) });
   });
 
-  api.get("/accounts/:account_id/images/v1/stats", (c) =>
+  api.get("/accounts/:account_id/images/v1/stats", () =>
     successResponse({ count: { allowed: ALLOWED_IMAGES, current: store.listedCount } }),
   );
 
