@@ -208,6 +208,7 @@ describe("images.v2.list", () => {
       ["c", { suite: tag, status: "pending", priority: 4, enabled: true, region: { name: "eu-west" } }],
       ["d", { suite: tag, status: "active", priority: "5", enabled: "true" }, "alice"],
       ["e", { suite: tag, status: "deleted", priority: 1, ratings: [4, 5] }],
+      ["f", { suite: tag, status: "in review & ready=50%+ ✓", priority: -1.5e-3 }, "Zoë Q"],
     ];
     for (const [name, metadata, creator] of rows) {
       ids[name] = await upload({ metadata, ...(creator !== undefined ? { creator } : {}) });
@@ -224,18 +225,24 @@ describe("images.v2.list", () => {
     expect(await list({ "status[eq:string]": "active" })).toEqual(["d", "b", "a"]);
     expect(await list({ "status[eq]": "active", "priority[eq:number]": "5" })).toEqual(["a"]);
     expect(await list({ "priority[gte:number]": "4" })).toEqual(["c", "a"]);
-    expect(await list({ "priority[lt]": "3" })).toEqual(["e", "b"]);
+    expect(await list({ "priority[lt]": "3" })).toEqual(["f", "e", "b"]);
     expect(await list({ "enabled[eq:boolean]": "true" })).toEqual(["c", "a"]);
     expect(await list({ "region.name[eq:string]": "eu-west" })).toEqual(["c", "a"]);
     expect(await list({ "status[in]": "pending|deleted" })).toEqual(["e", "c"]);
     expect(await list({ "priority[in:number]": "1|2" })).toEqual(["e", "b"]);
     expect(await list({ "status[eq]": "active" }, { sort_order: "asc" })).toEqual(["a", "b", "d"]);
+    // Values the SDK must percent-encode: spaces, &, =, %, +, non-ASCII; numbers in exponent form.
+    expect(await list({ "status[eq]": "in review & ready=50%+ ✓" })).toEqual(["f"]);
+    expect(await list({ "status[in]": "in review & ready=50%+ ✓|deleted" })).toEqual(["f", "e"]);
+    expect(await list({ "priority[lt:number]": "-1e-4" })).toEqual(["f"]);
+    expect(await list({}, { creator: "Zoë Q" })).toEqual(["f"]);
   });
 
   it("filters by creator: a name, or empty (the SDK's null) for no creator", async () => {
     expect(await list({}, { creator: "alice" })).toEqual(["d", "a"]);
     expect(await list({}, { creator: "" })).toEqual(["e", "c"]);
     expect(await list({}, { creator: null })).toEqual(["e", "c"]);
+    expect(await list({}, { creator: "nobody" })).toEqual([]);
   });
 
   it("refuses bad filters with BadRequestError carrying the library's messages", async () => {
