@@ -122,13 +122,23 @@ export async function openFileJournal(dir: string, onWarning?: (message: string)
   const handle = await open(logPath, "a");
   // The log's directory entry must be durable too, or a new log could vanish with its first write.
   await fsyncPath(dir);
+  let logSize = (await handle.stat()).size;
   const known = new Set(blobs.keys());
   const journal: Journal = {
     async append(changes) {
       const lines: string[] = [];
       for (const change of changes) lines.push(logLine(await toRecord(change, blobDir, known)));
-      await handle.write(lines.join(""));
-      await handle.datasync();
+      const text = Buffer.from(lines.join(""), "utf8");
+      try {
+        await handle.write(text);
+        await handle.datasync();
+      } catch (error) {
+        // A failed append must not leave half a line for the next one to follow (that would read
+        // as corruption at the next start): cut the log back to its last acknowledged end.
+        await handle.truncate(logSize).catch(() => undefined);
+        throw error;
+      }
+      logSize += text.length;
     },
   };
   return { images, journal, close: () => handle.close() };
