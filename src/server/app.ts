@@ -13,7 +13,7 @@ import { accountHash, DELIVERY_PREFIX, idFromSegments, toApiImage, UPLOAD_PREFIX
 import { checkMetadata } from "./metadata.js";
 import type { CursorTable } from "./pagination.js";
 import type { ImageStore, StoredImage } from "./store.js";
-import { MAX_FORM_BYTES, readDirectUploadForm, readFile, readUploadForm, type ImageFields } from "./uploads.js";
+import { checkCreator, MAX_FORM_BYTES, readDirectUploadForm, readFile, readUploadForm, type ImageFields } from "./uploads.js";
 
 /** What the routes work with. */
 export interface AppContext {
@@ -298,14 +298,11 @@ function readPatch(body: unknown): { creator?: string | null; metadata?: Record<
   if (creator !== undefined && creator !== null && typeof creator !== "string") {
     throw ApiError.of(400, ErrorCode.badRequest, "creator must be a string or null");
   }
-  if (typeof creator === "string" && [...creator].length > 1024) {
-    throw ApiError.of(400, ErrorCode.badRequest, "creator must be at most 1024 characters");
-  }
   if (requireSignedURLs !== undefined && typeof requireSignedURLs !== "boolean") {
     throw ApiError.of(400, ErrorCode.badRequest, "requireSignedURLs must be true or false");
   }
   return {
-    ...(creator !== undefined ? { creator: creator === "" ? null : creator } : {}),
+    ...(creator !== undefined ? { creator: creator === null ? null : checkCreator(creator) } : {}),
     ...(metadata !== undefined ? { metadata: checkMetadata(metadata) } : {}),
     ...(requireSignedURLs !== undefined ? { requireSignedURLs } : {}),
   };

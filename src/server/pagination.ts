@@ -50,7 +50,8 @@ export class CursorTable {
     if (existing !== undefined) return existing;
     let token = randomToken();
     while (this.#cursors.has(token)) token = randomToken();
-    this.#cursors.set(token, { position, order });
+    // A copy of just the position: the caller may pass a whole image, whose bytes must not be kept alive.
+    this.#cursors.set(token, { position: { uploaded: position.uploaded, id: position.id }, order });
     this.#tokens.set(key, token);
     if (this.#cursors.size > this.#max) {
       const [oldest, cursor] = this.#cursors.entries().next().value as [string, Cursor];

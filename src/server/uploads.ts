@@ -55,8 +55,8 @@ function readBoolean(name: string, text: string | undefined): boolean | undefine
   throw bad(`${name} must be true or false, not ${JSON.stringify(text)}`);
 }
 
-function readCreator(text: string | undefined): string | null | undefined {
-  if (text === undefined) return undefined;
+/** Checks a creator: at most 1024 characters; empty means none. */
+export function checkCreator(text: string): string | null {
   if ([...text].length > MAX_CREATOR_LENGTH) throw bad(`creator must be at most ${MAX_CREATOR_LENGTH} characters`);
   return text === "" ? null : text;
 }
@@ -87,7 +87,8 @@ export interface ImageFields {
 
 function readImageFields(form: FormData): ImageFields {
   const id = textField(form, "id");
-  const creator = readCreator(textField(form, "creator"));
+  const creatorText = textField(form, "creator");
+  const creator = creatorText === undefined ? undefined : checkCreator(creatorText);
   const metadata = readMetadata(form);
   const requireSignedURLs = readBoolean("requireSignedURLs", textField(form, "requireSignedURLs"));
   if (id !== undefined) checkCustomId(id);

@@ -272,6 +272,7 @@ describe("upload bodies", () => {
     await refusedWrite(() => patch("{nope"), 400, ErrorCode.badRequest);
     await refusedWrite(() => patch("[]"), 400, ErrorCode.badRequest);
     await refusedWrite(() => patch('{"creator":5}'), 400, ErrorCode.badRequest);
+    await refusedWrite(() => patch(JSON.stringify({ creator: "c".repeat(1025) })), 400, ErrorCode.badRequest);
     await refusedWrite(() => patch('{"requireSignedURLs":"true"}'), 400, ErrorCode.badRequest);
     await refusedWrite(() => patch('{"metadata":"{}"}'), 400, ErrorCode.invalidMetadata);
     await refusedWrite(() => patch(JSON.stringify({ metadata: { big: "x".repeat(2000) } })), 400, ErrorCode.invalidMetadata);
