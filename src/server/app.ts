@@ -4,6 +4,7 @@
  * throws an {@link ApiError}; anything else becomes an enveloped 500, never a crash.
  */
 import { Hono, type Context } from "hono";
+import { cors } from "hono/cors";
 import { FilterError, fromSearchParams, PER_PAGE_RANGE, toPredicate, type FilterNode } from "../index.js";
 import { checkCredentials, type AuthOptions } from "./auth.js";
 import { readForm, readJson } from "./body.js";
@@ -230,6 +231,10 @@ export function createApp(context: AppContext): Hono {
   const app = new Hono();
   app.route("/client/v4", api);
   app.route("/", api);
+
+  // Browsers post to upload URLs and load delivery URLs from other origins (a web app's dev server).
+  app.use(`${UPLOAD_PREFIX}/*`, cors({ origin: "*", allowMethods: ["POST"] }));
+  app.use(`${DELIVERY_PREFIX}/*`, cors({ origin: "*", allowMethods: ["GET", "HEAD"] }));
 
   // The direct-upload URL: no credentials, single use, until it expires.
   app.post(`${UPLOAD_PREFIX}/:hash/*`, async (c) => {

@@ -113,6 +113,23 @@ describe("routes", () => {
     await expectFailure(await emulator.fetch(new Request(`${BASE}/imagedelivery/h/%E0%A4%A/public`)), 404, [ErrorCode.notFound]);
   });
 
+  it("lets browsers on other origins post to upload URLs and load images (CORS)", async () => {
+    const created = (await envelope(await call("/images/v2/direct_upload", { method: "POST", body: form({}) }))).result as { uploadURL: string };
+    const preflight = await emulator.fetch(
+      new Request(created.uploadURL, {
+        method: "OPTIONS",
+        headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" },
+      }),
+    );
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+    const posted = await emulator.fetch(
+      new Request(created.uploadURL, { method: "POST", headers: { origin: "http://localhost:5173" }, body: form({ file: [IMAGES.png, "a.png"] }) }),
+    );
+    expect(posted.status).toBe(200);
+    expect(posted.headers.get("access-control-allow-origin")).toBe("*");
+  });
+
   it("delivers and takes uploads for custom ids with subpaths, as paths or with %2F", async () => {
     const created = await envelope(await call("/images/v2/direct_upload", { method: "POST", body: form({ id: "a/b c%/d.png" }) }));
     const { uploadURL } = created.result as { uploadURL: string };
