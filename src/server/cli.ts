@@ -89,7 +89,7 @@ export function banner(url: string, options: ServeOptions): string {
     `  const client = new Cloudflare({ baseURL: "${url}/client/v4", apiToken: "${options.token ?? "anything"}" });`,
     `  await client.images.v2.list({ account_id: "${account}", meta: { "status[eq:string]": "active" } as Record<string, string> });`,
     "or with curl:",
-    `  curl -H "Authorization: Bearer ${options.token ?? "anything"}" "${url}/client/v4/accounts/${account}/images/v2?meta.status[eq]=active"`,
+    `  curl -g -H "Authorization: Bearer ${options.token ?? "anything"}" "${url}/client/v4/accounts/${account}/images/v2?meta.status[eq]=active"`,
   ].join("\n");
 }
 
