@@ -1,0 +1,136 @@
+/**
+ * `imgmeta serve`: starts the emulator from command-line flags and prints how to point the official
+ * SDK at it.
+ */
+import { parseArgs } from "node:util";
+import { createEmulator, type Emulator, type ListeningEmulator } from "./index.js";
+
+/** Demo images in a fresh in-memory store when `--seed` is not given. */
+export const DEFAULT_SEED = 300;
+
+const USAGE = "usage: imgmeta serve [--port N] [--host H] [--data DIR] [--token T] [--seed N] [--account ID]";
+
+/** Parsed `serve` flags. */
+export interface ServeOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string | undefined;
+  readonly token: string | undefined;
+  readonly seed: number;
+  readonly accountId: string | undefined;
+}
+
+/** A flag the command cannot use: reported as one line, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+function wholeNumber(flag: string, text: string | undefined, fallback: number, max: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) > max) throw new UsageError(`--${flag} must be a whole number from 0 to ${max}, not ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+function nonEmpty(flag: string, text: string | undefined): string | undefined {
+  if (text !== undefined && text.trim() === "") throw new UsageError(`--${flag} must not be empty`);
+  return text;
+}
+
+/**
+ * Reads the flags of `serve`.
+ * @throws UsageError for an unknown flag, a missing value or a bad number.
+ */
+export function parseServeArgs(argv: readonly string[]): ServeOptions {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        data: { type: "string" },
+        token: { type: "string" },
+        seed: { type: "string" },
+        account: { type: "string" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }) as { values: Record<string, string | undefined> });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
+  }
+  const token = nonEmpty("token", values["token"]);
+  if (token !== undefined && !/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) {
+    throw new UsageError("--token must be a token as sent in Authorization: Bearer <token> (no spaces)");
+  }
+  const dataDir = nonEmpty("data", values["data"]);
+  return {
+    port: wholeNumber("port", values["port"], 8787, 65535),
+    host: nonEmpty("host", values["host"]) ?? "127.0.0.1",
+    dataDir,
+    token,
+    // A persistent store starts empty unless asked: demo data would otherwise be mixed into real tests.
+    seed: wholeNumber("seed", values["seed"], dataDir === undefined ? DEFAULT_SEED : 0, 1_000_000),
+    accountId: nonEmpty("account", values["account"]),
+  };
+}
+
+/** The text printed once the emulator listens. */
+export function banner(url: string, options: ServeOptions): string {
+  const account = options.accountId ?? "my-account";
+  return [
+    `imgmeta emulator listening on ${url}`,
+    `  store: ${options.dataDir === undefined ? "in memory" : `persisted in ${options.dataDir}`}` +
+      (options.seed > 0 ? ` (seeded with ${options.seed} demo images when empty)` : ""),
+    `  auth: ${options.token === undefined ? "any well-formed token or key" : "only the --token given"}` +
+      `; account: ${options.accountId === undefined ? "any id" : options.accountId}`,
+    "",
+    "Point the official SDK at it:",
+    `  const client = new Cloudflare({ baseURL: "${url}/client/v4", apiToken: "${options.token ?? "anything"}" });`,
+    `  await client.images.v2.list({ account_id: "${account}", meta: { "status[eq:string]": "active" } as Record<string, string> });`,
+    "or with curl:",
+    `  curl -g -H "Authorization: Bearer ${options.token ?? "anything"}" "${url}/client/v4/accounts/${account}/images/v2?meta.status[eq]=active"`,
+  ].join("\n");
+}
+
+/**
+ * Runs `imgmeta serve [--port N] [--host H] [--data DIR] [--token T] [--seed N] [--account ID]`.
+ * Resolves once the server listens (it keeps running until SIGINT/SIGTERM). Bad flags print one line
+ * and set exit code 2; a start-up failure (a port in use, corrupted data) prints one line and sets 1.
+ */
+export async function serveCommand(argv: string[]): Promise<void> {
+  let options: ServeOptions;
+  try {
+    options = parseServeArgs(argv);
+  } catch (error) {
+    process.stderr.write(`imgmeta serve: ${(error as Error).message} (${USAGE})\n`);
+    process.exitCode = 2;
+    return;
+  }
+  let emulator: Emulator | undefined;
+  let server: ListeningEmulator;
+  try {
+    emulator = createEmulator({
+      token: options.token,
+      accountId: options.accountId,
+      seed: options.seed,
+      dataDir: options.dataDir,
+      onWarning: (message) => process.stderr.write(`imgmeta serve: warning: ${message}\n`),
+    });
+    server = await emulator.listen({ port: options.port, host: options.host });
+  } catch (error) {
+    process.stderr.write(`imgmeta serve: cannot start: ${(error as Error).message}\n`);
+    await emulator?.close().catch(() => undefined);
+    process.exitCode = 1;
+    return;
+  }
+  process.stdout.write(`${banner(server.url, options)}\n`);
+  const stop = (): void => {
+    void emulator
+      ?.close()
+      .catch(() => undefined)
+      .then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}

@@ -1,0 +1,107 @@
+/**
+ * The Cloudflare v4 response envelope, and errors as data. Every failure the emulator reports is an
+ * {@link ApiError} value turned into `{ success: false, errors, messages: [], result: null }` with a non-2xx
+ * status, because the official SDK only looks at the status to decide that a call failed.
+ */
+
+/** One item of `errors[]`, as the API shapes it. */
+export interface ErrorItem {
+  readonly code: number;
+  readonly message: string;
+  /** Extra detail the real API adds to auth failures. */
+  readonly error_chain?: readonly { readonly code: number; readonly message: string }[];
+}
+
+/**
+ * The numeric codes the emulator uses. The auth and routing codes are the real API's (observed);
+ * the Images ones are the emulator's own choice, since the real ones are not documented.
+ */
+export const ErrorCode = {
+  /** No credentials at all (real API). */
+  missingCredentials: 9106,
+  /** Credentials in the wrong shape (real API), with an `error_chain` naming the header. */
+  invalidHeaders: 6003,
+  /** A token or key that is not the configured one (real API). */
+  authentication: 10000,
+  /** No route for the URI (real API). */
+  noRoute: 7003,
+  /** A malformed request: bad multipart or JSON body, bad form field, bad custom id, bad expiry. */
+  badRequest: 5400,
+  /** One library issue of a metadata filter (one error item per issue). */
+  invalidFilter: 5401,
+  /** `per_page`, `sort_order`, `page` or `continuation_token` out of range or malformed. */
+  invalidListParameter: 5402,
+  /** Metadata over 1024 bytes of JSON, or not an object. */
+  invalidMetadata: 5403,
+  /** No image with this id (or nothing uploaded to a draft yet). */
+  notFound: 5404,
+  /** An image with this custom id exists already. */
+  idTaken: 5409,
+  /** A direct-upload URL used a second time. */
+  uploadUrlUsed: 5410,
+  /** A direct-upload URL past its expiry. */
+  uploadUrlExpired: 5411,
+  /** A request body or file over the size limit. */
+  tooLarge: 5413,
+  /** A file whose bytes are not a supported image format. */
+  unsupportedFormat: 5415,
+  /** `url` uploads: the emulator cannot fetch from outside. */
+  urlUploadUnsupported: 5416,
+  /** A bug in the emulator: reported, never a crash. */
+  internal: 5500,
+} as const;
+
+/** A failure as data: the HTTP status and the error items. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly errors: readonly ErrorItem[];
+
+  constructor(status: number, errors: readonly ErrorItem[]) {
+    super(errors.map((e) => `${e.code}: ${e.message}`).join("; "));
+    this.name = "ApiError";
+    this.status = status;
+    this.errors = errors;
+  }
+
+  /** A failure with a single error item. */
+  static of(status: number, code: number, message: string): ApiError {
+    return new ApiError(status, [{ code, message }]);
+  }
+}
+
+/** Headers for every JSON response. */
+const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" } as const;
+
+/** A success envelope around `result`. */
+export function successResponse(result: unknown, status = 200, extra?: Record<string, unknown>): Response {
+  return new Response(JSON.stringify({ success: true, errors: [], messages: [], result, ...extra }), {
+    status,
+    headers: JSON_HEADERS,
+  });
+}
+
+/**
+ * The failure envelope, with `x-should-retry: false`: the SDK would otherwise retry a 409, a 429 or a
+ * 5xx, which here would fail again the same way (the emulator's answers are deterministic).
+ */
+export function errorResponse(error: ApiError): Response {
+  const headers: Record<string, string> = { ...JSON_HEADERS };
+  headers["x-should-retry"] = "false";
+  // A refused oversize body was not read to its end: the connection cannot carry another request.
+  if (error.status === 413) headers["connection"] = "close";
+  return new Response(JSON.stringify({ success: false, errors: error.errors, messages: [], result: null }), {
+    status: error.status,
+    headers,
+  });
+}
+
+/** The answer for any path or method the emulator does not serve (the real API's 404). */
+export function noRoute(): ApiError {
+  return ApiError.of(404, ErrorCode.noRoute, "No route for the URI");
+}
+
+/** The answer for an unexpected exception: a 500 with the envelope, never a crash or an HTML page. */
+export function internalError(cause: unknown): ApiError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return ApiError.of(500, ErrorCode.internal, `Internal emulator error: ${detail}`);
+}

@@ -1,0 +1,269 @@
+/**
+ * The Node-only half of the emulator: an HTTP server (`@hono/node-server`) and a data directory that
+ * makes every acknowledged write survive `kill -9`. Loaded lazily by `createEmulator`, never on the
+ * web-standard path.
+ *
+ * Data directory layout:
+ * - `images.log`: an append-only log, one change per line: `<crc32 of the JSON, 8 hex> <JSON>\n`,
+ *   fsynced before a write is acknowledged. A last line without its `\n` is a write that was never
+ *   acknowledged (the process died mid-append): it is dropped, with a warning. Any other damage
+ *   (a bad checksum, bad JSON, a gap) is a startup error naming the file and line.
+ * - `blobs/<sha256>`: image bytes, content-addressed (an image id never becomes a file name), each
+ *   written to a temporary file, fsynced and renamed into place before the log line that refers to it.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, open, readdir, readFile, rename, rm, truncate, type FileHandle } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { crc32 } from "node:zlib";
+import { createAdaptorServer } from "@hono/node-server";
+import type { ListenOptions, ListeningEmulator } from "./index.js";
+import { FORMATS } from "./formats.js";
+import type { Change, Journal, StoredImage } from "./store.js";
+
+/** Serves a web-standard `fetch` over HTTP on Node. */
+export async function listen(fetch: (request: Request) => Promise<Response>, options: ListenOptions): Promise<ListeningEmulator> {
+  const host = options.host ?? "127.0.0.1";
+  // Keep the platform's own Request/Response globals: other code in the process uses them.
+  const server = createAdaptorServer({ fetch: (request) => fetch(request), overrideGlobalObjects: false });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ("closeAllConnections" in server) server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
+
+/** The stored data cannot be loaded: the message names the file (and line) at fault. */
+export class DataFileError extends Error {
+  readonly file: string;
+
+  constructor(file: string, message: string) {
+    super(`${file}: ${message}`);
+    this.name = "DataFileError";
+    this.file = file;
+  }
+}
+
+/** How a stored image is written in the log: everything but the bytes, which are in `blobs/`. */
+interface ImageRow extends Omit<StoredImage, "bytes"> {
+  readonly blob: string | null;
+}
+
+type LogRecord = { readonly t: "put"; readonly image: ImageRow } | { readonly t: "del"; readonly id: string };
+
+const LOG_FILE = "images.log";
+const BLOB_DIR = "blobs";
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+function checksum(bytes: Uint8Array): string {
+  return crc32(bytes).toString(16).padStart(8, "0");
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** An opened data directory: what it holds, and the journal that appends to it. */
+export interface OpenedJournal {
+  readonly images: StoredImage[];
+  readonly journal: Journal;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (or creates) a data directory: replays the log into images, checks every blob they refer to,
+ * and returns a journal appending to the log.
+ * @throws DataFileError naming the file when the data is corrupted.
+ */
+export async function openFileJournal(dir: string, onWarning?: (message: string) => void): Promise<OpenedJournal> {
+  const logPath = join(dir, LOG_FILE);
+  const blobDir = join(dir, BLOB_DIR);
+  await mkdir(blobDir, { recursive: true });
+
+  const rows = await replayLog(logPath, onWarning);
+  const images: StoredImage[] = [];
+  const blobs = new Map<string, Uint8Array<ArrayBuffer>>();
+  for (const row of rows.values()) {
+    const { blob, ...rest } = row;
+    let bytes: Uint8Array<ArrayBuffer> | null = null;
+    if (blob !== null) {
+      bytes = blobs.get(blob) ?? (await readBlob(join(blobDir, blob), blob));
+      blobs.set(blob, bytes);
+    }
+    images.push({ ...rest, bytes });
+  }
+  await removeStrayBlobs(blobDir, new Set(blobs.keys()));
+
+  const handle = await open(logPath, "a");
+  // The log's directory entry must be durable too, or a new log could vanish with its first write.
+  await fsyncPath(dir);
+  let logSize = (await handle.stat()).size;
+  const known = new Set(blobs.keys());
+  const journal: Journal = {
+    async append(changes) {
+      const lines: string[] = [];
+      for (const change of changes) lines.push(logLine(await toRecord(change, blobDir, known)));
+      const text = Buffer.from(lines.join(""), "utf8");
+      try {
+        await handle.write(text);
+        await handle.datasync();
+      } catch (error) {
+        // A failed append must not leave half a line for the next one to follow (that would read
+        // as corruption at the next start): cut the log back to its last acknowledged end.
+        await handle.truncate(logSize).catch(() => undefined);
+        throw error;
+      }
+      logSize += text.length;
+    },
+  };
+  return { images, journal, close: () => handle.close() };
+}
+
+/** Replays the log into the live rows by id; truncates a torn last line. */
+async function replayLog(logPath: string, onWarning?: (message: string) => void): Promise<Map<string, ImageRow>> {
+  let data: Buffer;
+  try {
+    data = await readFile(logPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Map();
+    throw new DataFileError(logPath, `cannot be read: ${(error as Error).message}`);
+  }
+  const rows = new Map<string, ImageRow>();
+  let start = 0;
+  let line = 0;
+  while (start < data.length) {
+    const end = data.indexOf(0x0a, start);
+    line++;
+    if (end < 0) {
+      // The process died while appending this line, so its write was never acknowledged.
+      await truncate(logPath, start);
+      onWarning?.(`${logPath}: line ${line} was cut short by a crash (an unacknowledged write); dropped it`);
+      break;
+    }
+    const record = parseLine(data.subarray(start, end), logPath, line);
+    if (record.t === "put") rows.set(record.image.id, record.image);
+    else rows.delete(record.id);
+    start = end + 1;
+  }
+  return rows;
+}
+
+function parseLine(bytes: Buffer, logPath: string, line: number): LogRecord {
+  const corrupted = (why: string): DataFileError =>
+    new DataFileError(logPath, `line ${line} is corrupted (${why}); the data directory cannot be loaded`);
+  if (bytes.length < 10 || bytes[8] !== 0x20) throw corrupted("no checksum");
+  const json = bytes.subarray(9);
+  if (bytes.subarray(0, 8).toString("latin1") !== checksum(json)) throw corrupted("checksum mismatch");
+  let record: unknown;
+  try {
+    record = JSON.parse(json.toString("utf8"));
+  } catch {
+    throw corrupted("not JSON");
+  }
+  if (!isRecord(record)) throw corrupted("not a change record");
+  return record;
+}
+
+function isRecord(value: unknown): value is LogRecord {
+  if (typeof value !== "object" || value === null) return false;
+  const record = value as Record<string, unknown>;
+  if (record["t"] === "del") return typeof record["id"] === "string";
+  if (record["t"] !== "put") return false;
+  const image = record["image"] as Record<string, unknown> | null;
+  return (
+    typeof image === "object" &&
+    image !== null &&
+    typeof image["id"] === "string" &&
+    typeof image["customId"] === "boolean" &&
+    (image["creator"] === null || typeof image["creator"] === "string") &&
+    typeof image["meta"] === "object" &&
+    image["meta"] !== null &&
+    typeof image["requireSignedURLs"] === "boolean" &&
+    typeof image["uploaded"] === "number" &&
+    typeof image["draft"] === "boolean" &&
+    (image["uploadExpires"] === null || typeof image["uploadExpires"] === "number") &&
+    (image["filename"] === null || typeof image["filename"] === "string") &&
+    (image["format"] === null || (typeof image["format"] === "string" && image["format"] in FORMATS)) &&
+    (image["blob"] === null || (typeof image["blob"] === "string" && SHA256_HEX.test(image["blob"])))
+  );
+}
+
+async function readBlob(path: string, hash: string): Promise<Uint8Array<ArrayBuffer>> {
+  let data: Buffer;
+  try {
+    data = await readFile(path);
+  } catch (error) {
+    throw new DataFileError(path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}); the data directory cannot be loaded`);
+  }
+  if (sha256(data) !== hash) throw new DataFileError(path, "is corrupted (its bytes do not match its hash); the data directory cannot be loaded");
+  return new Uint8Array(data);
+}
+
+/** Removes blobs no image refers to (deleted images) and temporary files left by a crash. */
+async function removeStrayBlobs(blobDir: string, live: ReadonlySet<string>): Promise<void> {
+  for (const name of await readdir(blobDir)) {
+    if (!live.has(name)) await rm(join(blobDir, name), { force: true });
+  }
+}
+
+function logLine(record: LogRecord): string {
+  const json = JSON.stringify(record);
+  return `${checksum(Buffer.from(json, "utf8"))} ${json}\n`;
+}
+
+async function toRecord(change: Change, blobDir: string, known: Set<string>): Promise<LogRecord> {
+  if (change.type === "delete") return { t: "del", id: change.id };
+  const { bytes, ...rest } = change.image;
+  let blob: string | null = null;
+  if (bytes !== null) {
+    blob = sha256(bytes);
+    if (!known.has(blob)) {
+      await writeBlob(blobDir, blob, bytes);
+      known.add(blob);
+    }
+  }
+  return { t: "put", image: { ...rest, blob } };
+}
+
+/** Writes a blob atomically: temporary file, fsync, rename, fsync of the directory. */
+async function writeBlob(blobDir: string, hash: string, bytes: Uint8Array): Promise<void> {
+  const temporary = join(blobDir, `.tmp-${randomBytes(8).toString("hex")}`);
+  let handle: FileHandle | undefined = await open(temporary, "w");
+  try {
+    await handle.write(bytes);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(temporary, join(blobDir, hash));
+    await fsyncPath(blobDir);
+  } catch (error) {
+    await handle?.close();
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}

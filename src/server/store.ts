@@ -1,0 +1,197 @@
+/**
+ * The in-memory image store: a map by id, plus the completed images in list order (uploaded, then id)
+ * for keyset pagination. Writes are serialised, and each one is made durable by the optional
+ * {@link Journal} before it is applied and acknowledged. Web-standard: no Node APIs here.
+ */
+import type { ImageFormat } from "./formats.js";
+import type { Metadata } from "./metadata.js";
+
+/** One image as stored. Records are immutable: a change replaces the record. */
+export interface StoredImage {
+  readonly id: string;
+  /** True when the id was chosen by the uploader (such images cannot require signed URLs). */
+  readonly customId: boolean;
+  readonly creator: string | null;
+  readonly meta: Metadata;
+  readonly requireSignedURLs: boolean;
+  /** Upload time in milliseconds since the epoch (for a draft: when it was created). */
+  readonly uploaded: number;
+  /** True until something is uploaded to a direct-upload URL. */
+  readonly draft: boolean;
+  /** For a draft: when its upload URL expires (ms since the epoch). */
+  readonly uploadExpires: number | null;
+  readonly filename: string | null;
+  readonly format: ImageFormat["name"] | null;
+  readonly bytes: Uint8Array<ArrayBuffer> | null;
+}
+
+/** A position in list order: the (uploaded, id) of an image. */
+export interface Position {
+  readonly uploaded: number;
+  readonly id: string;
+}
+
+/** One change to the store, as a journal records it. */
+export type Change = { readonly type: "put"; readonly image: StoredImage } | { readonly type: "delete"; readonly id: string };
+
+/** Where changes are made durable before they are applied (e.g. a file with fsync, on Node). */
+export interface Journal {
+  /** Resolves once the changes would survive a crash; rejects if they may not. */
+  append(changes: readonly Change[]): Promise<void>;
+}
+
+/** List order: by upload time, ties broken by id (UTF-16 code unit order). */
+export function comparePositions(a: Position, b: Position): number {
+  if (a.uploaded !== b.uploaded) return a.uploaded - b.uploaded;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** One page of a list walk. */
+export interface Page {
+  readonly images: readonly StoredImage[];
+  /** True when more matching images follow the last one returned. */
+  readonly more: boolean;
+}
+
+/** What a list walk needs. */
+export interface PageQuery {
+  readonly matches: (image: StoredImage) => boolean;
+  readonly order: "asc" | "desc";
+  /** The position of the last image of the previous page; absent for the first page. */
+  readonly after?: Position | undefined;
+  readonly limit: number;
+}
+
+/** The image store. */
+export class ImageStore {
+  readonly #byId = new Map<string, StoredImage>();
+  /** Completed images in list order (ascending). */
+  #listed: StoredImage[] = [];
+  readonly #journal: Journal | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /** A store holding `images` (already durable: they are not journalled again). */
+  constructor(images: Iterable<StoredImage> = [], journal?: Journal) {
+    this.#journal = journal;
+    for (const image of images) this.#byId.set(image.id, image);
+    this.#listed = [...this.#byId.values()].filter((image) => !image.draft).sort(comparePositions);
+  }
+
+  /** The image (or draft) with this id. */
+  get(id: string): StoredImage | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** Completed images (drafts excluded). */
+  get listedCount(): number {
+    return this.#listed.length;
+  }
+
+  /** Every image and draft, in no particular order. */
+  all(): IterableIterator<StoredImage> {
+    return this.#byId.values();
+  }
+
+  /**
+   * Runs one write: `plan` looks at the current state and returns the changes and the answer (or
+   * throws to refuse). Writes run one at a time, so what `plan` saw still holds when the changes are
+   * journalled and applied; the answer is returned only once they are durable.
+   */
+  write<T>(plan: () => { changes: readonly Change[]; result: T }): Promise<T> {
+    const run = async (): Promise<T> => {
+      const { changes, result } = plan();
+      if (changes.length > 0) {
+        if (this.#journal) await this.#journal.append(changes);
+        for (const change of changes) this.#apply(change);
+      }
+      return result;
+    };
+    const done = this.#queue.then(run, run);
+    this.#queue = done.catch(() => undefined);
+    return done;
+  }
+
+  /** Adds many images at once (seeding): one journal append, one sort. */
+  async bulkPut(images: readonly StoredImage[]): Promise<void> {
+    await this.write(() => ({ changes: images.map((image) => ({ type: "put" as const, image })), result: undefined }));
+  }
+
+  #apply(change: Change): void {
+    const id = change.type === "put" ? change.image.id : change.id;
+    const previous = this.#byId.get(id);
+    if (previous && !previous.draft) this.#unlist(previous);
+    if (change.type === "delete") {
+      this.#byId.delete(id);
+      return;
+    }
+    this.#byId.set(id, change.image);
+    if (!change.image.draft) this.#list(change.image);
+  }
+
+  /** Index of the first listed image at or after `position`. */
+  #lowerBound(position: Position): number {
+    let low = 0;
+    let high = this.#listed.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (comparePositions(this.#listed[mid]!, position) < 0) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  #list(image: StoredImage): void {
+    const last = this.#listed[this.#listed.length - 1];
+    // New uploads are the latest: appending is the common case.
+    if (!last || comparePositions(last, image) < 0) this.#listed.push(image);
+    else this.#listed.splice(this.#lowerBound(image), 0, image);
+  }
+
+  #unlist(image: StoredImage): void {
+    const at = this.#lowerBound(image);
+    if (this.#listed[at]?.id === image.id) this.#listed.splice(at, 1);
+  }
+
+  /**
+   * One page of matching completed images, strictly after `after` in the walk's direction. Keyset
+   * pagination: images added or deleted elsewhere never shift the walk.
+   */
+  page(query: PageQuery): Page {
+    const { matches, order, after, limit } = query;
+    const listed = this.#listed;
+    const images: StoredImage[] = [];
+    if (order === "asc") {
+      let i = after ? this.#lowerBound(after) : 0;
+      if (after && i < listed.length && comparePositions(listed[i]!, after) === 0) i++;
+      for (; i < listed.length; i++) {
+        const image = listed[i]!;
+        if (!matches(image)) continue;
+        if (images.length === limit) return { images, more: true };
+        images.push(image);
+      }
+    } else {
+      for (let i = (after ? this.#lowerBound(after) : listed.length) - 1; i >= 0; i--) {
+        const image = listed[i]!;
+        if (!matches(image)) continue;
+        if (images.length === limit) return { images, more: true };
+        images.push(image);
+      }
+    }
+    return { images, more: false };
+  }
+
+  /** Completed images in list order from `offset`, for the v1 list (page numbers). */
+  slice(order: "asc" | "desc", matches: (image: StoredImage) => boolean, offset: number, limit: number): StoredImage[] {
+    const out: StoredImage[] = [];
+    let skipped = 0;
+    const listed = this.#listed;
+    const n = listed.length;
+    for (let k = 0; k < n && out.length < limit; k++) {
+      const image = listed[order === "asc" ? k : n - 1 - k]!;
+      if (!matches(image)) continue;
+      if (skipped < offset) skipped++;
+      else out.push(image);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * `serve` flags: parsed strictly; a bad flag is one line on stderr and exit code 2 (no stack trace);
+ * corrupted data is one line and exit code 1.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { banner, DEFAULT_SEED, parseServeArgs, UsageError } from "../../src/server/cli.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server/start.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
+}
+
+describe("parseServeArgs", () => {
+  it("has defaults: 127.0.0.1:8787, in memory, seeded", () => {
+    expect(parseServeArgs([])).toEqual({ port: 8787, host: "127.0.0.1", dataDir: undefined, token: undefined, seed: DEFAULT_SEED, accountId: undefined });
+  });
+
+  it("reads every flag; a data directory starts unseeded unless asked", () => {
+    expect(parseServeArgs(["--port", "0", "--host", "::1", "--data", "d", "--token", "t0k", "--account", "acc"])).toEqual({
+      port: 0,
+      host: "::1",
+      dataDir: "d",
+      token: "t0k",
+      seed: 0,
+      accountId: "acc",
+    });
+    expect(parseServeArgs(["--data", "d", "--seed", "50"]).seed).toBe(50);
+    expect(parseServeArgs(["--port=9000"]).port).toBe(9000);
+  });
+
+  it("refuses bad flags with a UsageError", () => {
+    for (const args of [["--bogus"], ["--port"], ["--port", "abc"], ["--port", "70000"], ["--seed", "-1"], ["--token", "has space"], ["--data", ""], ["extra"]]) {
+      expect(() => parseServeArgs(args), args.join(" ")).toThrow(UsageError);
+    }
+  });
+
+  it("prints how to point the SDK at the emulator", () => {
+    const text = banner("http://127.0.0.1:8787", parseServeArgs([]));
+    expect(text).toContain("http://127.0.0.1:8787");
+    expect(text).toContain('new Cloudflare({ baseURL: "http://127.0.0.1:8787/client/v4", apiToken: "anything" })');
+  });
+});
+
+describe("the serve process", () => {
+  it("exits 2 with one line and no stack trace on bad flags", { timeout: 20_000 }, async () => {
+    const results = await Promise.all([run(["--bogus"]), run(["--port", "abc"])]);
+    for (const { code, stdout, stderr } of results) {
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(stderr).toMatch(/^imgmeta serve: /);
+      expect(stderr).not.toMatch(/\bat .*:\d+:\d+/);
+    }
+  });
+
+  it("exits 1 with one line naming the file when the data is corrupted", { timeout: 20_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "imgmeta-cli-"));
+    try {
+      await writeFile(join(dir, "images.log"), "00000000 {}\n");
+      const { code, stderr } = await run(["--data", dir, "--port", "0"]);
+      expect(code).toBe(1);
+      expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(stderr).toContain(join(dir, "images.log"));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
