@@ -18,14 +18,17 @@ const shared: Options = {
 
 export default defineConfig([
   {
-    // The library: ESM + CJS + .d.ts.
+    // The library and the emulator: ESM + CJS + .d.ts, sharing one chunk of library code.
     ...shared,
-    entry: { index: "src/index.ts" },
+    entry: { index: "src/index.ts", server: "src/server/index.ts" },
     format: ["esm", "cjs"],
     dts: true,
+    splitting: true,
     clean: true,
     target: "es2022",
     platform: "neutral",
+    // The emulator's Node half (listen, files) is imported only on Node, on demand.
+    external: [/^node:/],
   },
   {
     // For browsers without a bundler (and the playground): one minified ESM file.

@@ -11,11 +11,12 @@ import { FilterParser } from "../src/syntax/parser.js";
 
 /** EBNF names of the terminals whose labels are prose. Keywords and symbols print as their quoted text. */
 const TERMINAL_NAMES: Readonly<Record<string, string>> = {
-  Identifier: "name",
-  QuotedName: "quotedName",
-  StringLiteral: "string",
-  NumberLiteral: "number",
   CompareOperator: "comparisonOperator",
+  AndOperator: "andOperator",
+  OrOperator: "orOperator",
+  NotOperator: "notOperator",
+  Segment: "segment",
+  Value: "value",
 };
 
 interface Node {

@@ -11,11 +11,16 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-main(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(`${text}\n`),
-  stderr: (text) => process.stderr.write(`${text}\n`),
-  stdin: readStdin,
-}).then(
+main(
+  process.argv.slice(2),
+  {
+    stdout: (text) => process.stdout.write(`${text}\n`),
+    stderr: (text) => process.stderr.write(`${text}\n`),
+    stdin: readStdin,
+  },
+  // The emulator is loaded only for `serve`, so that compile/check/explain start fast.
+  { serve: async (argv) => (await import("./server/cli.js")).serveCommand(argv) },
+).then(
   (code) => {
     process.exitCode = code;
   },

@@ -98,7 +98,7 @@ export function suggest(text: string, cursor: number, options?: SuggestOptions):
   const paths = sharedParser().computeContentAssist("filter", preceding);
   for (const { nextTokenType: next, ruleStack } of paths) {
     const rule = ruleStack.at(-1);
-    if ((next === t.Identifier || next === t.QuotedName) && rule === "path") {
+    if (next === t.Segment) {
       fieldItems(preceding, fields).forEach(add);
     } else if (next === t.CompareOperator) {
       const spec = specOf(schemaKeyBefore(preceding, preceding.length), fields);
@@ -109,9 +109,9 @@ export function suggest(text: string, cursor: number, options?: SuggestOptions):
       }
     } else if (next === t.In) {
       add({ label: "in", insert: "in", kind: "operator", detail: "any of a list: in (a, b)" });
-    } else if (next === t.Not && rule === "condition") {
+    } else if (next === t.Not) {
       add({ label: "not in", insert: "not in", kind: "operator", detail: "none of a list: not in (a, b)" });
-    } else if (rule === "value") {
+    } else if (next === t.Value) {
       valueItems(conditionField(preceding), fields).forEach(add);
     } else {
       const item = SIMPLE_ITEMS.get(next);
@@ -135,9 +135,9 @@ function partialNumberStart(head: string, tokens: readonly IToken[], errors: rea
 }
 
 const SIMPLE_ITEMS: ReadonlyMap<TokenType, Suggestion> = new Map([
-  [t.And, { label: "and", insert: "and", kind: "keyword", detail: "both conditions" }],
-  [t.Or, { label: "or", insert: "or", kind: "keyword", detail: "either condition" }],
-  [t.Not, { label: "not", insert: "not", kind: "keyword", detail: "the opposite of a condition" }],
+  [t.AndOperator, { label: "and", insert: "and", kind: "keyword", detail: "both conditions" }],
+  [t.OrOperator, { label: "or", insert: "or", kind: "keyword", detail: "either condition" }],
+  [t.NotOperator, { label: "not", insert: "not", kind: "keyword", detail: "the opposite of a condition" }],
   [t.LParen, { label: "(", insert: "(", kind: "punctuation", detail: "group conditions" }],
   [t.RParen, { label: ")", insert: ")", kind: "punctuation", detail: "close the group or list" }],
   [t.Comma, { label: ",", insert: ",", kind: "punctuation", detail: "another value" }],

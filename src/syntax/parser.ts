@@ -5,7 +5,7 @@
  *
  * The same grammar is written for people in `grammar/filter.ebnf`; a test keeps the two in step.
  */
-import { EmbeddedActionsParser, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import { EmbeddedActionsParser, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
 import type {
   CompareOp,
   Field,
@@ -16,6 +16,9 @@ import type {
 } from "../ast.js";
 import * as t from "./tokens.js";
 import { readNumber, unquote } from "./values.js";
+
+/** Marks (as `token.payload`) a string or name the lexer found unterminated: read as if it were closed. */
+export const UNTERMINATED: unique symbol = Symbol("unterminated");
 
 /** A problem met while converting a token to a value (the parser itself carries on). */
 export interface ValueProblem {
@@ -89,8 +92,6 @@ export interface ParserSetup {
 export class FilterParser extends EmbeddedActionsParser {
   /** Value problems met in the current parse (reset by `reset`). */
   valueProblems: ValueProblem[] = [];
-  /** Tokens the lexer saw as unterminated strings/names, read here as if they were closed. */
-  unterminated: ReadonlySet<IToken> = new Set();
 
   constructor(setup: ParserSetup = { skipValidations: true }) {
     super(t.allTokens, {
@@ -104,37 +105,37 @@ export class FilterParser extends EmbeddedActionsParser {
 
   override reset(): void {
     super.reset();
-    this.valueProblems = [];
+    if (this.valueProblems.length > 0) this.valueProblems = [];
   }
 
   /** filter = [ orExpression ] ; */
   filter = this.RULE("filter", (): FilterNode | undefined => this.OPTION(() => this.SUBRULE(this.orExpression)));
 
-  /** orExpression = andExpression { ( "or" | "||" ) andExpression } ; */
+  /** orExpression = andExpression { orOperator andExpression } ; */
   orExpression = this.RULE("orExpression", (): FilterNode | undefined => {
     const operands: (FilterNode | undefined)[] = [this.SUBRULE(this.andExpression)];
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(t.Or) }, { ALT: () => this.CONSUME(t.OrSymbol) }]);
+      this.CONSUME(t.OrOperator);
       operands.push(this.SUBRULE2(this.andExpression));
     });
     return this.ACTION(() => junction("or", operands));
   });
 
-  /** andExpression = notExpression { ( "and" | "&&" ) notExpression } ; */
+  /** andExpression = notExpression { andOperator notExpression } ; */
   andExpression = this.RULE("andExpression", (): FilterNode | undefined => {
     const operands: (FilterNode | undefined)[] = [this.SUBRULE(this.notExpression)];
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(t.And) }, { ALT: () => this.CONSUME(t.AndSymbol) }]);
+      this.CONSUME(t.AndOperator);
       operands.push(this.SUBRULE2(this.notExpression));
     });
     return this.ACTION(() => junction("and", operands));
   });
 
-  /** notExpression = { "not" | "!" } primary ;  (a loop, not recursion: deep `not`s cost no stack) */
+  /** notExpression = { notOperator } primary ;  (a loop, not recursion: deep `not`s cost no stack) */
   notExpression = this.RULE("notExpression", (): FilterNode | undefined => {
     const nots: IToken[] = [];
     this.MANY(() => {
-      nots.push(this.OR([{ ALT: () => this.CONSUME(t.Not) }, { ALT: () => this.CONSUME(t.Bang) }]));
+      nots.push(this.CONSUME(t.NotOperator));
     });
     const operand = this.SUBRULE(this.primary);
     return this.ACTION(() => {
@@ -146,19 +147,25 @@ export class FilterParser extends EmbeddedActionsParser {
     });
   });
 
+  // Alternatives built once and reused (they capture nothing but `this`): Chevrotain's own advice.
+  private primaryAlternatives: IOrAlt<FilterNode | undefined>[] | undefined;
+  private conditionAlternatives: IOrAlt<ConditionTail>[] | undefined;
+
   /** primary = "(" orExpression ")" | condition ; */
   primary = this.RULE("primary", (): FilterNode | undefined =>
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(t.LParen);
-          const inner = this.SUBRULE(this.orExpression);
-          this.CONSUME(t.RParen);
-          return inner;
+    this.OR(
+      (this.primaryAlternatives ??= [
+        {
+          ALT: () => {
+            this.CONSUME(t.LParen);
+            const inner = this.SUBRULE(this.orExpression);
+            this.CONSUME(t.RParen);
+            return inner;
+          },
         },
-      },
-      { ALT: () => this.SUBRULE(this.condition) },
-    ]),
+        { ALT: () => this.SUBRULE(this.condition) },
+      ]),
+    ),
   );
 
   /**
@@ -167,75 +174,64 @@ export class FilterParser extends EmbeddedActionsParser {
    */
   condition = this.RULE("condition", (): FilterNode | undefined => {
     const field = this.SUBRULE(this.path);
-    return this.OR([
-      {
-        ALT: () => {
-          const operator = this.CONSUME(t.CompareOperator);
-          const value = this.SUBRULE(this.value);
-          return this.ACTION(() => {
-            if (!field || !value) return undefined;
-            return {
-              type: "compare" as const,
-              op: COMPARE_OPS.get(operator.tokenType) ?? "eq",
-              field,
-              value,
-              span: joinSpans(field.span, value.span)!,
-            };
-          });
+    const tail = this.OR(
+      (this.conditionAlternatives ??= [
+        {
+          ALT: (): ConditionTail => {
+            const operator = this.CONSUME(t.CompareOperator);
+            return { operator, values: [this.CONSUME(t.Value)] };
+          },
         },
-      },
-      {
-        ALT: () => {
-          const not = this.OPTION(() => this.CONSUME(t.Not));
-          this.CONSUME(t.In);
-          this.CONSUME(t.LParen);
-          const values = [this.SUBRULE2(this.value)];
-          this.MANY(() => {
-            this.CONSUME(t.Comma);
-            values.push(this.SUBRULE3(this.value));
-          });
-          const close = this.CONSUME(t.RParen);
-          return this.ACTION(() => {
-            const present = values.filter((v): v is Literal => v !== undefined);
-            if (!field || present.length === 0) return undefined;
-            return {
-              type: "in" as const,
-              field,
-              values: present,
-              negated: not !== undefined,
-              span: joinSpans(field.span, tokenSpan(close) ?? present.at(-1)!.span)!,
-            };
-          });
+        {
+          ALT: (): ConditionTail => {
+            const not = this.OPTION(() => this.CONSUME(t.Not));
+            this.CONSUME(t.In);
+            this.CONSUME(t.LParen);
+            const values = [this.CONSUME2(t.Value)];
+            this.MANY(() => {
+              this.CONSUME(t.Comma);
+              values.push(this.CONSUME3(t.Value));
+            });
+            return { not, values, close: this.CONSUME(t.RParen) };
+          },
         },
-      },
-    ]);
+      ]),
+    );
+    return this.ACTION(() => this.toCondition(field, tail));
   });
 
-  /** path = segment { "." segment } ;  segment = identifier | quotedName ; */
+  /** path = segment { "." segment } ; */
   path = this.RULE("path", (): Field => {
-    const segments: IToken[] = [
-      this.OR([{ ALT: () => this.CONSUME(t.Identifier) }, { ALT: () => this.CONSUME(t.QuotedName) }]),
-    ];
+    const segments: IToken[] = [this.CONSUME(t.Segment)];
     this.MANY(() => {
       this.CONSUME(t.Dot);
-      segments.push(
-        this.OR2([{ ALT: () => this.CONSUME2(t.Identifier) }, { ALT: () => this.CONSUME2(t.QuotedName) }]),
-      );
+      segments.push(this.CONSUME2(t.Segment));
     });
     return this.ACTION(() => this.toField(segments));
   });
 
-  /** value = string | number | "true" | "false" | identifier ;  (a bare identifier is a string) */
-  value = this.RULE("value", (): Literal | undefined => {
-    const token = this.OR([
-      { ALT: () => this.CONSUME(t.StringLiteral) },
-      { ALT: () => this.CONSUME(t.NumberLiteral) },
-      { ALT: () => this.CONSUME(t.True) },
-      { ALT: () => this.CONSUME(t.False) },
-      { ALT: () => this.CONSUME(t.Identifier) },
-    ]);
-    return this.ACTION(() => this.toLiteral(token));
-  });
+  private toCondition(field: Field | undefined, tail: ConditionTail | undefined): FilterNode | undefined {
+    if (!field || !tail) return undefined;
+    const values = tail.values.map((token) => this.toLiteral(token)).filter((v): v is Literal => v !== undefined);
+    if (values.length === 0) return undefined;
+    if (tail.operator) {
+      const value = values[0]!;
+      return {
+        type: "compare",
+        op: COMPARE_OPS.get(tail.operator.tokenType) ?? "eq",
+        field,
+        value,
+        span: joinSpans(field.span, value.span)!,
+      };
+    }
+    return {
+      type: "in",
+      field,
+      values,
+      negated: tail.not !== undefined,
+      span: joinSpans(field.span, (tail.close && tokenSpan(tail.close)) ?? values.at(-1)!.span)!,
+    };
+  }
 
   private toField(tokens: readonly IToken[]): Field {
     const path: string[] = [];
@@ -279,7 +275,7 @@ export class FilterParser extends EmbeddedActionsParser {
   /** The value of a quoted string or name, closing it first if the lexer found it unterminated. */
   private text(token: IToken, span: Span): string {
     let image = token.image;
-    if (this.unterminated.has(token)) image = image.replace(/\\$/, "") + image[0];
+    if (token.payload === UNTERMINATED) image = image.replace(/\\$/, "") + image[0];
     const result = unquote(image);
     if (result.ok) return result.value;
     this.valueProblems.push({
@@ -289,6 +285,14 @@ export class FilterParser extends EmbeddedActionsParser {
     });
     return image.slice(1, -1);
   }
+}
+
+/** What follows the path of a condition: an operator and a value, or an `in` list. */
+interface ConditionTail {
+  readonly operator?: IToken;
+  readonly not?: IToken | undefined;
+  readonly values: readonly IToken[];
+  readonly close?: IToken;
 }
 
 function junction(type: "and" | "or", operands: readonly (FilterNode | undefined)[]): FilterNode | undefined {

@@ -8,7 +8,7 @@ import { didYouMean } from "../assist/did-you-mean.js";
 import { issueAt, lineColumn, withReplacement, type Issue } from "../issues.js";
 import type { Limits } from "../limits.js";
 import { lex } from "./lexer.js";
-import { sharedParser, type ErrorFacts } from "./parser.js";
+import { sharedParser, UNTERMINATED, type ErrorFacts } from "./parser.js";
 import * as t from "./tokens.js";
 
 /** What reading a text gives: the filter when the syntax allowed one, and every problem found. */
@@ -30,17 +30,17 @@ export function readFilter(text: string, limits: Limits): ReadResult {
   }
 
   const lexed = lex(text);
-  const issues: Issue[] = lexed.errors.map((error) =>
-    unexpectedCharacter(text, { start: error.offset, end: error.offset + error.length }),
-  );
+  const issues: Issue[] = [];
+  for (const error of lexed.errors) {
+    issues.push(unexpectedCharacter(text, { start: error.offset, end: error.offset + error.length }));
+  }
   const tokens = lexed.tokens;
-  const unterminated = new Set<IToken>();
   for (const token of tokens) {
     if (token.tokenType === t.UnterminatedString || token.tokenType === t.UnterminatedName) {
-      unterminated.add(token);
       issues.push(unterminatedIssue(token));
       // Read on as if it were closed, so the rest of the filter is still checked.
       retype(token, token.tokenType === t.UnterminatedString ? t.StringLiteral : t.QuotedName);
+      token.payload = UNTERMINATED;
     }
   }
 
@@ -61,7 +61,6 @@ export function readFilter(text: string, limits: Limits): ReadResult {
   }
 
   const parser = sharedParser();
-  parser.unterminated = unterminated;
   parser.input = tokens;
   const root = parser.filter();
   for (const error of parser.errors) {
@@ -77,7 +76,6 @@ export function readFilter(text: string, limits: Limits): ReadResult {
       ),
     );
   }
-  parser.unterminated = new Set();
   return { filter: root, issues: sortIssues(issues) };
 }
 
@@ -191,7 +189,7 @@ function parserIssue(error: IRecognitionException, tokens: readonly IToken[], te
           span,
         );
   }
-  if (facts.rule === "value" || (expects("StringLiteral") && expects("NumberLiteral"))) {
+  if (expects("Value")) {
     return issueAt("expected-value", `expected a value${after} ${VALUE_HINT}${found}`, span);
   }
   if (facts.rule === "condition" && facts.kind === "no-viable") {
@@ -224,7 +222,7 @@ function parserIssue(error: IRecognitionException, tokens: readonly IToken[], te
       ? issueAt("unclosed-paren", `missing ")" to close the "("${where}`, span)
       : issueAt("unclosed-paren", `expected ")" to close the "("${where}${found}`, span);
   }
-  if (expects("Identifier") || expects("QuotedName") || expects("LParen")) {
+  if (expects("Segment") || expects("LParen")) {
     if (previous?.tokenType === t.Dot) {
       return issueAt("expected-field", `expected a name after "."${found}`, span);
     }

@@ -14,31 +14,49 @@ export const WhiteSpace: TokenType = createToken({
   start_chars_hint: [" ", "\t", "\r", "\n", "\f", "\v", "\u00a0", "\ufeff"],
 });
 
+/*
+ * Categories: one token type that matches each of several, so that the grammar says `andOperator` where it
+ * would otherwise need an alternation (cheaper to parse, and the grammar reads the same).
+ */
+export const AndOperator: TokenType = createToken({ name: "AndOperator", pattern: Lexer.NA, label: '"and" or "&&"' });
+export const OrOperator: TokenType = createToken({ name: "OrOperator", pattern: Lexer.NA, label: '"or" or "||"' });
+export const NotOperator: TokenType = createToken({ name: "NotOperator", pattern: Lexer.NA, label: '"not" or "!"' });
+/** A path segment: a name or a backtick-quoted name. */
+export const Segment: TokenType = createToken({ name: "Segment", pattern: Lexer.NA, label: "a field name" });
+/** A value: a quoted string, a number, true, false, or a bare name (a string). */
+export const Value: TokenType = createToken({ name: "Value", pattern: Lexer.NA, label: "a value" });
+
 /** A bare word: a path segment (`region`), or as a value, a string (`active`, `eu-west`). */
 export const Identifier: TokenType = createToken({
   name: "Identifier",
   pattern: /[A-Za-z_][A-Za-z0-9_-]*/,
   label: "a name",
+  categories: [Segment, Value],
 });
 
-function keyword(name: string, word: string): TokenType {
+function keyword(name: string, word: string, categories: TokenType[] = []): TokenType {
   return createToken({
     name,
     pattern: new RegExp(word, "i"),
     longer_alt: Identifier,
     label: `"${word}"`,
+    categories,
   });
 }
 
-export const And: TokenType = keyword("And", "and");
-export const Or: TokenType = keyword("Or", "or");
-export const Not: TokenType = keyword("Not", "not");
-export const In: TokenType = keyword("In", "in");
-export const True: TokenType = keyword("True", "true");
-export const False: TokenType = keyword("False", "false");
 
-export const AndSymbol: TokenType = createToken({ name: "AndSymbol", pattern: /&&/, label: '"&&"' });
-export const OrSymbol: TokenType = createToken({ name: "OrSymbol", pattern: /\|\|/, label: '"||"' });
+
+export const AndSymbol: TokenType = createToken({ name: "AndSymbol", pattern: /&&/, label: '"&&"', categories: [AndOperator] });
+export const OrSymbol: TokenType = createToken({ name: "OrSymbol", pattern: /\|\|/, label: '"||"', categories: [OrOperator] });
+/** `!`, a spelling of `not`. After `!=` so that `!=` wins. */
+export const Bang: TokenType = createToken({ name: "Bang", pattern: /!/, label: '"!"', categories: [NotOperator] });
+
+export const And: TokenType = keyword("And", "and", [AndOperator]);
+export const Or: TokenType = keyword("Or", "or", [OrOperator]);
+export const Not: TokenType = keyword("Not", "not", [NotOperator]);
+export const In: TokenType = keyword("In", "in");
+export const True: TokenType = keyword("True", "true", [Value]);
+export const False: TokenType = keyword("False", "false", [Value]);
 
 /** Category of every comparison operator, so the grammar needs one alternative for all of them. */
 export const CompareOperator: TokenType = createToken({
@@ -61,9 +79,6 @@ export const Colon: TokenType = operator("Colon", /:/, ":");
 export const Less: TokenType = operator("Less", /</, "<");
 export const Greater: TokenType = operator("Greater", />/, ">");
 
-/** `!`, a spelling of `not`. After `!=` so that `!=` wins. */
-export const Bang: TokenType = createToken({ name: "Bang", pattern: /!/, label: '"!"' });
-
 export const LParen: TokenType = createToken({ name: "LParen", pattern: /\(/, label: '"("' });
 export const RParen: TokenType = createToken({ name: "RParen", pattern: /\)/, label: '")"' });
 export const Comma: TokenType = createToken({ name: "Comma", pattern: /,/, label: '","' });
@@ -79,6 +94,7 @@ export const StringLiteral: TokenType = createToken({
   pattern: /"(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'/,
   label: "a quoted string",
   line_breaks: true,
+  categories: [Value],
 });
 
 /** A string whose closing quote never comes: reported as `unterminated-string`. */
@@ -95,6 +111,7 @@ export const QuotedName: TokenType = createToken({
   pattern: /`(?:[^`\\]|\\[^])*`/,
   label: "a quoted name",
   line_breaks: true,
+  categories: [Segment],
 });
 
 /** A backtick name whose closing backtick never comes: reported as `unterminated-name`. */
@@ -110,6 +127,7 @@ export const NumberLiteral: TokenType = createToken({
   name: "NumberLiteral",
   pattern: /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/,
   label: "a number",
+  categories: [Value],
 });
 
 /** Every token type, in the order the lexer tries them. */
@@ -144,6 +162,11 @@ export const allTokens: TokenType[] = [
   False,
   Identifier,
   CompareOperator,
+  AndOperator,
+  OrOperator,
+  NotOperator,
+  Segment,
+  Value,
 ];
 
 /** The keyword token types. */
