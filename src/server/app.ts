@@ -27,6 +27,8 @@ export interface AppContext {
   readonly now: () => number;
   /** New image ids. */
   readonly newId: () => string;
+  /** The playground page served at `/`, when there is one. */
+  readonly playground?: string | undefined;
 }
 
 /** The API's quota, reported by stats. */
@@ -229,6 +231,12 @@ export function createApp(context: AppContext): Hono {
   });
 
   const app = new Hono();
+  // The playground: a search box over this emulator's own list endpoint.
+  app.get("/", (c) =>
+    context.playground === undefined
+      ? c.text("imgmeta emulator: the playground page is not built (npm run build, or npm start from the sources).\n", 404)
+      : c.html(context.playground),
+  );
   app.route("/client/v4", api);
   app.route("/", api);
 

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { createEmulator, type Emulator, type ListeningEmulator } from "./index.js";
+import { readPlayground } from "./playground.js";
 
 /** Demo images in a fresh in-memory store when `--seed` is not given. */
 export const DEFAULT_SEED = 300;
@@ -80,6 +81,7 @@ export function banner(url: string, options: ServeOptions): string {
   const account = options.accountId ?? "my-account";
   return [
     `imgmeta emulator listening on ${url}`,
+    `  playground: ${url}/`,
     `  store: ${options.dataDir === undefined ? "in memory" : `persisted in ${options.dataDir}`}` +
       (options.seed > 0 ? ` (seeded with ${options.seed} demo images when empty)` : ""),
     `  auth: ${options.token === undefined ? "any well-formed token or key" : "only the --token given"}` +
@@ -87,7 +89,7 @@ export function banner(url: string, options: ServeOptions): string {
     "",
     "Point the official SDK at it:",
     `  const client = new Cloudflare({ baseURL: "${url}/client/v4", apiToken: "${options.token ?? "anything"}" });`,
-    `  await client.images.v2.list({ account_id: "${account}", meta: { "status[eq:string]": "active" } as Record<string, string> });`,
+    `  await client.images.v2.list({ account_id: "${account}", ...toListParams('status = "active"') }); // import { toListParams } from "imgmeta"`,
     "or with curl:",
     `  curl -g -H "Authorization: Bearer ${options.token ?? "anything"}" "${url}/client/v4/accounts/${account}/images/v2?meta.status[eq]=active"`,
   ].join("\n");
@@ -115,6 +117,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
       accountId: options.accountId,
       seed: options.seed,
       dataDir: options.dataDir,
+      playground: await readPlayground(),
       onWarning: (message) => process.stderr.write(`imgmeta serve: warning: ${message}\n`),
     });
     server = await emulator.listen({ port: options.port, host: options.host });

@@ -42,6 +42,8 @@ export interface EmulatorOptions {
   readonly now?: (() => number) | undefined;
   /** How many continuation tokens are kept alive (oldest forgotten first). */
   readonly maxCursors?: number | undefined;
+  /** The playground page (HTML) to serve at `/`; `imgmeta serve` passes dist/playground.html. */
+  readonly playground?: string | undefined;
   /** Told about recoverable problems, e.g. a torn last record dropped from the data file. */
   readonly onWarning?: ((message: string) => void) | undefined;
 }
@@ -111,6 +113,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       accountId: options.accountId,
       now,
       newId: () => crypto.randomUUID(),
+      playground: options.playground,
     }),
   );
   app.catch(() => undefined);

@@ -1,11 +1,11 @@
 /**
  * Demo data: deterministic images with varied metadata (status, priority, ratings, enabled,
  * region.name, tags), including missing fields and odd types, from several creators, with some upload
- * times shared so that ties (broken by id) show up in lists.
+ * times shared so that ties (broken by id) show up in lists. Each image is a small SVG card of its metadata.
  */
 import type { StoredImage } from "./store.js";
 
-/** The smallest valid PNG (1×1, transparent): every demo image's bytes. */
+/** The smallest valid PNG (1×1, transparent), for tests that upload an image. */
 export const DEMO_PNG = Uint8Array.from(
   atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="),
   (char) => char.charCodeAt(0),
@@ -60,6 +60,31 @@ function demoMeta(next: () => number, index: number): Record<string, unknown> {
   return meta;
 }
 
+const STATUS_COLOURS: Readonly<Record<string, string>> = {
+  active: "#2e7d32",
+  Active: "#558b2f",
+  pending: "#f9a825",
+  deleted: "#616161",
+  flagged: "#c62828",
+};
+
+/** A small SVG card showing the image's metadata, so that lists and the playground show something. */
+function demoCard(index: number, meta: Record<string, unknown>): Uint8Array<ArrayBuffer> {
+  const status = typeof meta["status"] === "string" ? meta["status"] : "no status";
+  const colour = STATUS_COLOURS[status] ?? "#37474f";
+  const region = meta["region"] as { name?: unknown } | string | undefined;
+  const place = typeof region === "object" && region !== null ? String(region.name) : String(region ?? "");
+  const lines = [`#${index}`, status, `priority ${String(meta["priority"] ?? "–")}`, place].map((text) =>
+    text.replace(/[<&>"]/g, (c) => `&#${c.charCodeAt(0)};`),
+  );
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="160" height="120" viewBox="0 0 160 120">` +
+    `<rect width="160" height="120" rx="8" fill="${colour}"/>` +
+    lines.map((text, i) => `<text x="12" y="${28 + i * 24}" font-family="sans-serif" font-size="${i === 0 ? 18 : 14}" fill="#fff">${text}</text>`).join("") +
+    `</svg>`;
+  return new TextEncoder().encode(svg) as Uint8Array<ArrayBuffer>;
+}
+
 /** `count` demo images, the same for the same `seed`. */
 export function demoImages(count: number, seed = 1): StoredImage[] {
   const next = random(seed);
@@ -69,18 +94,19 @@ export function demoImages(count: number, seed = 1): StoredImage[] {
     // One in ten shares the previous upload time.
     if (index === 0 || next() >= 0.1) uploaded += 1000 + Math.floor(next() * 600_000);
     const custom = next() < 0.1;
+    const meta = demoMeta(next, index);
     images.push({
-      id: custom ? `demo/${pick(next, TAGS)}/${index}.png` : uuid(next),
+      id: custom ? `demo/${pick(next, TAGS)}/${index}.svg` : uuid(next),
       customId: custom,
       creator: pick(next, CREATORS) || null,
-      meta: demoMeta(next, index),
+      meta,
       requireSignedURLs: !custom && next() < 0.05,
       uploaded,
       draft: false,
       uploadExpires: null,
-      filename: `demo-${index}.png`,
-      format: "png",
-      bytes: DEMO_PNG,
+      filename: `demo-${index}.svg`,
+      format: "svg",
+      bytes: demoCard(index, meta),
     });
   }
   return images;

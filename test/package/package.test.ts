@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -61,6 +62,16 @@ describe("exports", () => {
     const declarations = readFileSync(`${dist}index.d.ts`, "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
     expect(declarations).toContain("declare function parse");
     expect(declarations).not.toMatch(/\bany\b/);
+  });
+});
+
+describe("the browser bundle", () => {
+  it("is one minified ESM file under 50 KB gzipped that works on its own", async () => {
+    const code = readFileSync(`${dist}imgmeta.browser.js`);
+    expect(gzipSync(code, { level: 9 }).length).toBeLessThan(50 * 1024);
+    expect(code.toString("utf8")).not.toMatch(/^import |\bimport\s*\(|require\(/m);
+    const lib = (await import(`${dist}imgmeta.browser.js`)) as typeof import("../../src/index.js");
+    expect(lib.toQueryString("status = active")).toBe("meta.status[eq:string]=active");
   });
 });
 

@@ -1,0 +1,36 @@
+/**
+ * Builds the playground into one self-contained page, dist/playground.html (the library and the page's
+ * script inlined: it loads nothing from the network). Run by `npm run build` and `npm start`.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { build } from "esbuild";
+import { lodashToEsToolkit } from "./esbuild-plugins.js";
+
+export const PLAYGROUND_PAGE = new URL("../dist/playground.html", import.meta.url);
+
+/** Builds the page and returns its HTML. */
+export async function buildPlayground(): Promise<string> {
+  const result = await build({
+    entryPoints: [new URL("../src/playground/main.ts", import.meta.url).pathname],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    mainFields: ["module", "main"],
+    plugins: [lodashToEsToolkit],
+    write: false,
+    logLevel: "silent",
+  });
+  // Inline safely: nothing in the script may close the <script> element.
+  const script = result.outputFiles[0]!.text.replace(/<\/script/gi, "<\\/script");
+  const template = readFileSync(new URL("../src/playground/index.html", import.meta.url), "utf8");
+  return template.replace("/*PLAYGROUND_SCRIPT*/", () => script);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const html = await buildPlayground();
+  mkdirSync(new URL(".", PLAYGROUND_PAGE), { recursive: true });
+  writeFileSync(PLAYGROUND_PAGE, html);
+  console.log(`playground: dist/playground.html (${(html.length / 1024).toFixed(0)} KB)`);
+}
