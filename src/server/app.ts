@@ -231,12 +231,9 @@ export function createApp(context: AppContext): Hono {
   });
 
   const app = new Hono();
-  // The playground: a search box over this emulator's own list endpoint.
-  app.get("/", (c) =>
-    context.playground === undefined
-      ? c.text("imgmeta emulator: the playground page is not built (npm run build, or npm start from the sources).\n", 404)
-      : c.html(context.playground),
-  );
+  // The playground: a search box over this emulator's own list endpoint (when the page was given).
+  const playground = context.playground;
+  if (playground !== undefined) app.get("/", (c) => c.html(playground));
   app.route("/client/v4", api);
   app.route("/", api);
 
