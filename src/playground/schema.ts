@@ -25,6 +25,7 @@ export function inferSchema(sample: readonly unknown[]): FieldSchema {
       }
       return;
     }
+    if (path.length === 0) return; // metadata that is not an object has no fields
     if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") return;
     const key = path.join(".");
     let entry = seen.get(key);
