@@ -26,7 +26,7 @@ type Match = (image: ImageRecord) => boolean;
 type Test = (value: unknown) => boolean;
 type Read = (container: unknown) => unknown;
 
-const hasOwn = Object.prototype.hasOwnProperty;
+const hasOwn = Object.hasOwn;
 const isArray = Array.isArray;
 
 /**
@@ -54,7 +54,8 @@ function compile(node: FilterNode): Match {
       return (image) => !inner(image);
     }
     case "and":
-      return allOf(node.operands.map(compile));
+      // Cheap conditions first: `and` has no order to keep, and most records fail a cheap test early.
+      return allOf([...node.operands].sort((a, b) => cost(a) - cost(b)).map(compile));
     case "or":
       return anyOf(node.operands.map(compile));
     case "compare":
@@ -63,26 +64,59 @@ function compile(node: FilterNode): Match {
   }
 }
 
-function allOf(matches: readonly Match[]): Match {
-  if (matches.length === 2) {
-    const [a, b] = matches as [Match, Match];
-    return (image) => a(image) && b(image);
+/** A rough static cost of evaluating a node: direct reads and single comparisons are cheapest. */
+function cost(node: FilterNode): number {
+  switch (node.type) {
+    case "compare":
+    case "in": {
+      const depth = node.field.type === "creator" ? 0 : node.field.path.length;
+      const values = node.type === "in" ? node.values.length : 1;
+      const range = node.type === "compare" && node.op !== "eq" && node.op !== "ne" ? 1 : 0;
+      return depth * 2 + Math.min(values, 8) + range;
+    }
+    case "all":
+      return 0;
+    case "not":
+      return 1 + cost(node.operand);
+    case "and":
+    case "or":
+      return node.operands.reduce((sum, operand) => sum + cost(operand), 4);
   }
-  return (image) => {
-    for (const match of matches) if (!match(image)) return false;
-    return true;
-  };
+}
+
+// Fixed arities get their own closures: a loop over an array of closures calls them all from one site.
+function allOf(matches: readonly Match[]): Match {
+  const [a, b, c, d] = matches as [Match, Match, Match?, Match?];
+  switch (matches.length) {
+    case 2:
+      return (image) => a(image) && b(image);
+    case 3:
+      return (image) => a(image) && b(image) && c!(image);
+    case 4:
+      return (image) => a(image) && b(image) && c!(image) && d!(image);
+    default:
+      return (image) => {
+        for (const match of matches) if (!match(image)) return false;
+        return true;
+      };
+  }
 }
 
 function anyOf(matches: readonly Match[]): Match {
-  if (matches.length === 2) {
-    const [a, b] = matches as [Match, Match];
-    return (image) => a(image) || b(image);
+  const [a, b, c, d] = matches as [Match, Match, Match?, Match?];
+  switch (matches.length) {
+    case 2:
+      return (image) => a(image) || b(image);
+    case 3:
+      return (image) => a(image) || b(image) || c!(image);
+    case 4:
+      return (image) => a(image) || b(image) || c!(image) || d!(image);
+    default:
+      return (image) => {
+        for (const match of matches) if (match(image)) return true;
+        return false;
+      };
   }
-  return (image) => {
-    for (const match of matches) if (match(image)) return true;
-    return false;
-  };
 }
 
 /** A condition: the positive test on the field's value, negated for `!=` and `not in`. */
@@ -111,31 +145,42 @@ function valueTest(node: CompareNode | InNode): Test {
   }
 }
 
-/** Any-of `===`: unrolled for short lists, a `Set` where it pays. */
+/** Any-of `===`: unrolled for short lists, a `Set` beyond. */
 function anyValue(values: readonly Scalar[]): Test {
-  if (values.length === 1) {
-    const [a] = values as [Scalar];
-    return (value) => value === a;
+  const [a, b, c, d] = values;
+  switch (values.length) {
+    case 1:
+      return (value) => value === a;
+    case 2:
+      return (value) => value === a || value === b;
+    case 3:
+      return (value) => value === a || value === b || value === c;
+    case 4:
+      return (value) => value === a || value === b || value === c || value === d;
+    default: {
+      // `Set` compares like `===` except for NaN, which a stored value can never equal here.
+      const set = new Set<unknown>(values.filter((v) => v === v));
+      return (value) => set.has(value);
+    }
   }
-  if (values.length === 2) {
-    const [a, b] = values as [Scalar, Scalar];
-    return (value) => value === a || value === b;
-  }
-  if (values.length <= 6) return (value) => values.includes(value as Scalar) && value === value;
-  // `Set` compares like `===` except for NaN, which a stored value can never equal here.
-  const set = new Set<unknown>(values.filter((v) => v === v));
-  return (value) => set.has(value);
 }
 
 /** Ranges on `creator` never match (it is a string); equality treats "" as "no creator". */
 function creatorMatch(node: CompareNode | InNode): Match {
-  const wanted = node.type === "in" ? node.values.map((l) => l.value) : [node.value.value];
   if (node.type === "compare" && node.op !== "eq" && node.op !== "ne") return () => false;
-  const wantsNone = wanted.includes("");
+  const wanted = node.type === "in" ? node.values.map((l) => l.value) : [node.value.value];
+  if (!wanted.includes("")) {
+    if (wanted.length === 1) {
+      const only = wanted[0];
+      return (image) => image.creator === only;
+    }
+    const test = anyValue(wanted);
+    return (image) => test(image.creator);
+  }
   const test = anyValue(wanted);
   return (image) => {
     const creator = image.creator;
-    return (wantsNone && (creator === undefined || creator === null || creator === "")) || test(creator);
+    return creator === undefined || creator === null || creator === "" || test(creator);
   };
 }
 
@@ -147,7 +192,7 @@ function isArrayKey(key: string): boolean {
 /** Reads one path segment: an own property of an object that is not an array, else undefined. */
 function segmentReader(key: string): Read {
   return (o) =>
-    typeof o === "object" && o !== null && !isArray(o) && hasOwn.call(o, key) ? (o as Record<string, unknown>)[key] : undefined;
+    typeof o === "object" && o !== null && !isArray(o) && hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
 }
 
 /**
@@ -163,21 +208,29 @@ function metaMatch(path: readonly string[], node: CompareNode | InNode): Match {
     if (equal !== undefined) {
       return (image) => {
         const meta = image.meta as Record<string, unknown> | null | undefined;
-        return typeof meta === "object" && meta !== null && meta[key] === equal && hasOwn.call(meta, key);
+        return typeof meta === "object" && meta !== null && meta[key] === equal && hasOwn(meta, key);
       };
     }
     return (image) => {
       const meta = image.meta as Record<string, unknown> | null | undefined;
-      return typeof meta === "object" && meta !== null && test(meta[key]) && hasOwn.call(meta, key);
+      return typeof meta === "object" && meta !== null && test(meta[key]) && hasOwn(meta, key);
     };
   }
   if (path.length === 2 && !isArrayKey(path[0]!) && !isArrayKey(path[1]!)) {
     const [outer, inner] = path as [string, string];
+    if (equal !== undefined) {
+      return (image) => {
+        const meta = image.meta as Record<string, unknown> | null | undefined;
+        if (typeof meta !== "object" || meta === null) return false;
+        const child = meta[outer] as Record<string, unknown> | null | undefined;
+        return typeof child === "object" && child !== null && !isArray(child) && child[inner] === equal && hasOwn(child, inner) && hasOwn(meta, outer);
+      };
+    }
     return (image) => {
       const meta = image.meta as Record<string, unknown> | null | undefined;
       if (typeof meta !== "object" || meta === null) return false;
       const child = meta[outer] as Record<string, unknown> | null | undefined;
-      return typeof child === "object" && child !== null && !isArray(child) && test(child[inner]) && hasOwn.call(child, inner) && hasOwn.call(meta, outer);
+      return typeof child === "object" && child !== null && !isArray(child) && test(child[inner]) && hasOwn(child, inner) && hasOwn(meta, outer);
     };
   }
   const readers = path.map(segmentReader);
