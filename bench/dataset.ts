@@ -2,18 +2,7 @@
  * The benchmark's dataset: 100,000 seeded image records, dirty on purpose — missing fields, `null`s,
  * numbers stored as strings — as real metadata is.
  */
-
-/** A small, fast, seeded PRNG (mulberry32): the same records on every run. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from "../src/server/seed.js";
 
 export interface BenchImage {
   id: string;

@@ -4,26 +4,15 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
-import { lodashToEsToolkit } from "./esbuild-plugins.js";
+import { browserBundle } from "./esbuild-plugins.js";
 
 export const PLAYGROUND_PAGE = new URL("../dist/playground.html", import.meta.url);
 
 /** Builds the page and returns its HTML. */
 export async function buildPlayground(): Promise<string> {
-  const result = await build({
-    entryPoints: [new URL("../src/playground/main.ts", import.meta.url).pathname],
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    mainFields: ["module", "main"],
-    plugins: [lodashToEsToolkit],
-    write: false,
-    logLevel: "silent",
-  });
+  const result = await build({ ...browserBundle, entryPoints: [new URL("../src/playground/main.ts", import.meta.url).pathname] });
   // Inline safely: nothing in the script may close the <script> element.
-  const script = result.outputFiles[0]!.text.replace(/<\/script/gi, "<\\/script");
+  const script = result.outputFiles![0]!.text.replace(/<\/script/gi, "<\\/script");
   const template = readFileSync(new URL("../src/playground/index.html", import.meta.url), "utf8");
   return template.replace("/*PLAYGROUND_SCRIPT*/", () => script);
 }

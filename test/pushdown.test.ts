@@ -19,18 +19,10 @@ import {
   type Image,
   type ImageRecord,
 } from "../src/index.js";
+import { codes } from "./support/codes.js";
 import { filterArb, imageArb, rootFilterArb, SEED } from "./support/arbitraries.js";
 import { demoImages, fakeImagesApi } from "./support/fake-api.js";
 
-function codes(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(FilterError);
-    return (error as FilterError).issues.map((issue) => issue.code);
-  }
-  throw new Error("expected a FilterError");
-}
 
 describe("plan", () => {
   it.each<[string, string, string | null]>([

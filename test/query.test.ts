@@ -13,16 +13,8 @@ import {
   toSearchParams,
   type Issue,
 } from "../src/index.js";
+import { codes } from "./support/codes.js";
 
-function codes(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(FilterError);
-    return (error as FilterError).issues.map((issue: Issue) => issue.code);
-  }
-  throw new Error("expected a FilterError");
-}
 
 describe("toQueryString", () => {
   it.each([

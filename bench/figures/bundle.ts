@@ -5,25 +5,15 @@
 import { build } from "esbuild";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
-import { lodashToEsToolkit } from "../../scripts/esbuild-plugins.js";
+import { browserBundle } from "../../scripts/esbuild-plugins.js";
 import { browserBundleSize } from "../../scripts/report-size.js";
 import { emit, type Row } from "../harness.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
 async function gzipped(contents: string): Promise<number> {
-  const result = await build({
-    stdin: { contents, resolveDir: root, loader: "ts" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    mainFields: ["module", "main"],
-    plugins: [lodashToEsToolkit],
-    write: false,
-  });
-  return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
+  const result = await build({ ...browserBundle, stdin: { contents, resolveDir: root, loader: "ts" } });
+  return gzipSync(result.outputFiles![0]!.contents, { level: 9 }).length;
 }
 
 const kb = (bytes: number): number => bytes / 1024;

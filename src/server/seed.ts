@@ -14,8 +14,8 @@ export const DEMO_PNG = Uint8Array.from(
 /** When the demo images start: fixed, so that a seed gives the same store on every run. */
 const DEMO_START = Date.UTC(2026, 0, 1);
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same images. */
-function random(seed: number): () => number {
+/** A small seeded PRNG (mulberry32): the same seed gives the same sequence (demo data, benchmarks). */
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
