@@ -38,6 +38,9 @@ describe("semantics", () => {
     ["n < 1", { meta: { n: [] } }, false],
     ["n > -1", { meta: {} }, false],
     ['n > "a"', { meta: { n: "b" } }, false],
+    ['n > "5"', { meta: { n: 6 } }, false],
+    ["n > true", { meta: { n: 2 } }, false],
+    ['n <= "5"', { meta: { n: "4" } }, false],
     // in is any-of =.
     ["n in (4, 5)", { meta: { n: 5 } }, true],
     ["n in (4, 5)", { meta: { n: "5" } }, false],

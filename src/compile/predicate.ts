@@ -130,18 +130,18 @@ function condition(node: CompareNode | InNode): Match {
 function valueTest(node: CompareNode | InNode): Test {
   if (node.type === "in") return anyValue(node.values.map((literal) => literal.value));
   const expected = node.value.value;
+  if (node.op === "eq" || node.op === "ne") return (value) => value === expected;
+  // Ranges take numbers only: with any other bound they match nothing (no coercion of "5" or true).
+  if (typeof expected !== "number") return () => false;
   switch (node.op) {
-    case "eq":
-    case "ne":
-      return (value) => value === expected;
     case "lt":
-      return (value) => typeof value === "number" && value < (expected as number);
+      return (value) => typeof value === "number" && value < expected;
     case "lte":
-      return (value) => typeof value === "number" && value <= (expected as number);
+      return (value) => typeof value === "number" && value <= expected;
     case "gt":
-      return (value) => typeof value === "number" && value > (expected as number);
+      return (value) => typeof value === "number" && value > expected;
     case "gte":
-      return (value) => typeof value === "number" && value >= (expected as number);
+      return (value) => typeof value === "number" && value >= expected;
   }
 }
 
