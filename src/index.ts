@@ -43,3 +43,10 @@ export {
   type SearchParamsInput,
 } from "./compile/from-search-params.js";
 export { toPredicate, type ImageRecord, type Predicate } from "./compile/predicate.js";
+export {
+  toSql,
+  type SqlDialect,
+  type SqlFragment,
+  type SqlOptions,
+  type SqlParam,
+} from "./compile/sql.js";

@@ -43,7 +43,10 @@ export type IssueCode =
   | "invalid-boolean"
   | "invalid-per-page"
   | "invalid-sort-order"
-  | "invalid-continuation-token";
+  | "invalid-continuation-token"
+  // SQL (`toSql` options).
+  | "invalid-sql-dialect"
+  | "invalid-column-name";
 
 /** How serious an issue is: errors make a filter unusable for the target, warnings do not. */
 export type Severity = "error" | "warning";

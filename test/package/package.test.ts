@@ -26,6 +26,7 @@ const PUBLIC_EXPORTS = [
   "toPredicate",
   "toQueryString",
   "toSearchParams",
+  "toSql",
   "validate",
 ];
 

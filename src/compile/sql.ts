@@ -1,0 +1,282 @@
+/**
+ * Filter → SQL: a parameterised WHERE-clause fragment over image records mirrored in a database, with a
+ * JSON metadata column (TEXT read with the JSON functions in SQLite / Cloudflare D1, `jsonb` in Postgres)
+ * and a text creator column. The fragment means exactly what {@link toPredicate} means:
+ * - paths walk objects only: SQLite's `$."key"` steps and Postgres's `->` with a text key both find
+ *   nothing in an array or a scalar, and `__proto__` or `constructor` are plain keys in SQL;
+ * - `=` and `in` are typed: the JSON type is tested (`json_type`, or Postgres containment `@>`, which
+ *   compares strings byte for byte and numbers as numbers); JSON `null` and missing values equal nothing;
+ * - ranges match JSON numbers only, compared as numbers;
+ * - every condition is strictly TRUE or FALSE (never NULL), so `NOT`, `!=` and `not in` are the logical
+ *   negations they are in the predicate, and a missing field matches `!=`;
+ * - `creator = ""` matches a NULL or empty creator.
+ *
+ * No value and no key is ever written into the SQL text: they travel as parameters (`?1`, `$1`, ...,
+ * numbered so that a repeated path or value is sent once). Column names are checked and quoted.
+ */
+import type { CompareNode, FilterNode, InNode, Scalar } from "../ast.js";
+import { FilterError, issueAt, type Issue } from "../issues.js";
+import { parse, type ParseOptions } from "../parse.js";
+
+/** The SQL dialects {@link toSql} writes: SQLite (and Cloudflare D1) or Postgres. */
+export type SqlDialect = "sqlite" | "postgres";
+
+/** Options for {@link toSql}. */
+export interface SqlOptions extends ParseOptions {
+  /** `"sqlite"` (also Cloudflare D1: `?1` placeholders) or `"postgres"` (`$1` placeholders). */
+  readonly dialect: SqlDialect;
+  /** The JSON metadata column: `meta` unless given. A plain or dotted name (`images.meta`). */
+  readonly column?: string;
+  /** The creator column (text, NULL when none): `creator` unless given. A plain or dotted name. */
+  readonly creatorColumn?: string;
+}
+
+/** A parameter value: SQLite gets strings and numbers, Postgres only strings (cast in the SQL). */
+export type SqlParam = string | number;
+
+/** A WHERE-clause fragment and the values of its numbered placeholders (`params[0]` is `?1` / `$1`). */
+export interface SqlFragment {
+  /** The condition, to follow `WHERE` (or to combine with other conditions with `AND`). */
+  readonly sql: string;
+  /** The parameter values, in placeholder order. */
+  readonly params: SqlParam[];
+}
+
+/**
+ * Compiles a filter (or filter text, parsed with {@link parse}) into a parameterised SQL condition over a
+ * JSON metadata column, with the same meaning as {@link toPredicate}.
+ *
+ * ```ts
+ * const { sql, params } = toSql('status = "active" and priority >= 4', { dialect: "sqlite" });
+ * await env.DB.prepare(`SELECT id FROM images WHERE ${sql}`).bind(...params).all();
+ * ```
+ * @throws FilterError when the text does not parse (with its syntax issues) or an option is invalid
+ * (`invalid-sql-dialect`, `invalid-column-name`).
+ */
+export function toSql(filterOrText: FilterNode | string, options: SqlOptions): SqlFragment {
+  const issues: Issue[] = [];
+  const dialect = checkDialect(options.dialect, issues);
+  const metaColumn = quoteColumn(options.column ?? "meta", "column", issues);
+  const creatorColumn = quoteColumn(options.creatorColumn ?? "creator", "creatorColumn", issues);
+  // The options are not part of the text: their issues come without a code frame.
+  if (issues.length > 0) throw new FilterError(issues);
+  const filter = typeof filterOrText === "string" ? parse(filterOrText, options) : filterOrText;
+  const params = new Params(dialect === "sqlite" ? "?" : "$");
+  const writer = dialect === "sqlite" ? sqliteWriter(metaColumn, creatorColumn, params) : postgresWriter(metaColumn, creatorColumn, params);
+  return { sql: writeNode(filter, writer), params: params.values };
+}
+
+function checkDialect(dialect: unknown, issues: Issue[]): SqlDialect {
+  if (dialect === "sqlite" || dialect === "postgres") return dialect;
+  issues.push(issueAt("invalid-sql-dialect", `dialect must be "sqlite" or "postgres", not ${JSON.stringify(dialect) ?? String(dialect)}`, undefined));
+  return "sqlite";
+}
+
+/** A column name of one to three plain parts (`meta`, `images.meta`, `app.images.meta`). */
+const COLUMN_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){0,2}$/;
+
+/** Each part double-quoted (both dialects' identifier quotes); anything else is refused, never escaped. */
+function quoteColumn(name: unknown, option: string, issues: Issue[]): string {
+  if (typeof name === "string" && COLUMN_NAME.test(name)) return name.split(".").map((part) => `"${part}"`).join(".");
+  issues.push(
+    issueAt(
+      "invalid-column-name",
+      `${option} must be a column name of letters, digits and underscores (optionally table.column), not ${JSON.stringify(name) ?? String(name)}`,
+      undefined,
+    ),
+  );
+  return '"invalid"';
+}
+
+/** Numbered placeholders; an equal value of the same kind reuses its number. */
+class Params {
+  readonly values: SqlParam[] = [];
+  private readonly numbers = new Map<string, number>();
+
+  constructor(private readonly sigil: "?" | "$") {}
+
+  /** The placeholder for `value`; `kind` keeps apart values that the SQL reads as different types. */
+  add(kind: string, value: SqlParam): string {
+    const key = `${kind}:${typeof value}:${String(value)}`;
+    let number = this.numbers.get(key);
+    if (number === undefined) {
+      number = this.values.push(value);
+      this.numbers.set(key, number);
+    }
+    return `${this.sigil}${number}`;
+  }
+}
+
+type RangeOp = "lt" | "lte" | "gt" | "gte";
+
+const RANGE_SQL: Record<RangeOp, string> = { lt: "<", lte: "<=", gt: ">", gte: ">=" };
+
+/** What differs between dialects: the positive test of each kind of condition, strictly TRUE/FALSE. */
+interface Writer {
+  readonly true: string;
+  readonly false: string;
+  /** The value at `path` equals one of `values` (typed equality; NaN already removed). */
+  metaEquals(path: readonly string[], values: readonly Scalar[]): string;
+  /** The value at `path` is a number and `<op> bound` (`bound` is not NaN). */
+  metaRange(path: readonly string[], op: RangeOp, bound: number): string;
+  /** The creator is one of `names`, or (with `orNone`) NULL or empty. */
+  creatorEquals(names: readonly string[], orNone: boolean): string;
+}
+
+function writeNode(node: FilterNode, writer: Writer): string {
+  switch (node.type) {
+    case "all":
+      return writer.true;
+    case "not":
+      return `(NOT ${writeNode(node.operand, writer)})`;
+    case "and":
+    case "or":
+      return `(${node.operands.map((operand) => writeNode(operand, writer)).join(node.type === "and" ? " AND " : " OR ")})`;
+    case "compare":
+    case "in": {
+      const negated = node.type === "compare" ? node.op === "ne" : node.negated;
+      const positive = positiveTest(node, writer);
+      return negated ? `(NOT ${positive})` : positive;
+    }
+  }
+}
+
+/** The positive test of a condition (`!=` tests `=`, `not in` tests `in`), as the predicate's `valueTest`. */
+function positiveTest(node: CompareNode | InNode, writer: Writer): string {
+  if (node.type === "compare" && node.op !== "eq" && node.op !== "ne") {
+    if (node.field.type === "creator") return writer.false;
+    // The predicate compares with JavaScript's `<`, which reads a string or boolean bound as a number.
+    const bound = Number(node.value.value);
+    return Number.isNaN(bound) ? writer.false : writer.metaRange(node.field.path, node.op, bound);
+  }
+  const values = (node.type === "in" ? node.values.map((literal) => literal.value) : [node.value.value]).filter(
+    (value) => !Number.isNaN(value),
+  );
+  if (node.field.type === "creator") {
+    const names = values.filter((value): value is string => typeof value === "string");
+    return writer.creatorEquals(
+      names.filter((name) => name !== ""),
+      names.includes(""),
+    );
+  }
+  return values.length === 0 ? writer.false : writer.metaEquals(node.field.path, values);
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Text that UTF-8 (and so a driver, a TEXT column or `jsonb`) cannot carry unchanged. */
+function isFragileText(text: string): boolean {
+  return text.includes("\u0000") || LONE_SURROGATE.test(text);
+}
+
+/** Writes `values` as `= x` or `IN (x, y)`. */
+function oneOf(placeholders: readonly string[]): string {
+  return placeholders.length === 1 ? `= ${placeholders[0]!}` : `IN (${placeholders.join(", ")})`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// SQLite (and D1): JSON1 functions over TEXT holding JSON, with the path as one parameter.
+
+function sqliteWriter(meta: string, creator: string, params: Params): Writer {
+  /** A string parameter; fragile text travels JSON-escaped (ASCII) and is decoded by SQLite itself. */
+  const text = (value: string): string =>
+    isFragileText(value) ? `json_extract(${params.add("json", JSON.stringify(value))}, '$')` : params.add("text", value);
+  const number = (value: number): string => params.add("number", value);
+  const path = (segments: readonly string[]): string => params.add("path", sqlitePath(segments));
+
+  return {
+    true: "1",
+    false: "0",
+    metaEquals(segments, values) {
+      const at = path(segments);
+      const strings = values.filter((v): v is string => typeof v === "string").map(text);
+      const numbers = values.filter((v): v is number => typeof v === "number").map(number);
+      const branches: string[] = [];
+      if (strings.length > 0) branches.push(`WHEN 'text' THEN json_extract(${meta}, ${at}) ${oneOf(strings)}`);
+      if (numbers.length > 0) {
+        // json_type tells integers from reals; SQLite compares the two exactly.
+        const test = `json_extract(${meta}, ${at}) ${oneOf(numbers)}`;
+        branches.push(`WHEN 'integer' THEN ${test} WHEN 'real' THEN ${test}`);
+      }
+      // json_extract reads true as 1: booleans are told by json_type alone.
+      if (values.includes(true)) branches.push("WHEN 'true' THEN 1");
+      if (values.includes(false)) branches.push("WHEN 'false' THEN 1");
+      return `(CASE json_type(${meta}, ${at}) ${branches.join(" ")} ELSE 0 END)`;
+    },
+    metaRange(segments, op, bound) {
+      const at = path(segments);
+      return `(CASE WHEN json_type(${meta}, ${at}) IN ('integer', 'real') THEN json_extract(${meta}, ${at}) ${RANGE_SQL[op]} ${number(bound)} ELSE 0 END)`;
+    },
+    creatorEquals(names, orNone) {
+      const listed = [...(orNone ? ["''"] : []), ...names.map(text)];
+      if (listed.length === 0) return "0";
+      // COLLATE BINARY: a NOCASE column must not make "u" match "U". NULL (no creator) falls to COALESCE.
+      return `COALESCE(${creator} COLLATE BINARY ${oneOf(listed)}, ${orNone ? 1 : 0})`;
+    },
+  };
+}
+
+/** What a quoted path key must escape: `"`, `\`, control characters and lone surrogates. */
+const PATH_ESCAPES = /["\\\u0000-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * A SQLite JSON path of quoted object keys: `$."region"."name"`. A quoted step only matches an object
+ * key (never an array index), and inside the quotes `.`, `[`, `$` are plain. SQLite decodes JSON escapes
+ * in a quoted key, so the characters that would end or break it are written as escapes.
+ */
+function sqlitePath(segments: readonly string[]): string {
+  return "$" + segments.map((key) => `."${key.replace(PATH_ESCAPES, escapePathChar)}"`).join("");
+}
+
+function escapePathChar(char: string): string {
+  return char === "\\" ? "\\\\" : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Postgres: `jsonb`, walked with `->` and text keys; equality as containment (a GIN index can serve it).
+
+function postgresWriter(meta: string, creator: string, params: Params): Writer {
+  /** `meta -> $1::text -> $2::text`: NULL as soon as a step is not an object with that key. */
+  const valueAt = (segments: readonly string[]): string =>
+    [meta, ...segments.map((key) => `${params.add("key", key)}::text`)].join(" -> ");
+  // jsonb holds no NUL and no lone surrogate (and no infinity): such a key or value is never stored.
+  const storable = (value: Scalar): boolean => (typeof value === "string" ? !isFragileText(value) : Number.isFinite(value) || typeof value === "boolean");
+
+  return {
+    true: "TRUE",
+    false: "FALSE",
+    metaEquals(segments, values) {
+      if (!segments.every(storable)) return "FALSE";
+      const patterns = values
+        .filter(storable)
+        .map((value) => `${meta} @> ${params.add("jsonb", containmentPattern(segments, value))}::jsonb`);
+      if (patterns.length === 0) return "FALSE";
+      // `IS NOT NULL` turns the NULL of a NULL column into FALSE while leaving `@>` visible to an index.
+      const any = patterns.length === 1 ? patterns[0]! : `(${patterns.join(" OR ")})`;
+      return `(${any} AND ${meta} IS NOT NULL)`;
+    },
+    metaRange(segments, op, bound) {
+      if (!segments.every(storable)) return "FALSE";
+      // Stored numbers are finite: an infinite bound is all numbers or none.
+      if (bound === Infinity || bound === -Infinity) {
+        const all = (bound === Infinity) === (op === "lt" || op === "lte");
+        if (!all) return "FALSE";
+      }
+      const value = valueAt(segments);
+      const test = Number.isFinite(bound) ? `(${value})::numeric ${RANGE_SQL[op]} ${params.add("numeric", String(bound))}::numeric` : "TRUE";
+      // CASE, not AND: Postgres may evaluate AND's operands in any order, and a string cannot be cast.
+      return `(CASE WHEN jsonb_typeof(${value}) = 'number' THEN ${test} ELSE FALSE END)`;
+    },
+    creatorEquals(names, orNone) {
+      const listed = [...(orNone ? ["''"] : []), ...names.filter(storable).map((name) => `${params.add("text", name)}::text`)];
+      if (listed.length === 0) return "FALSE";
+      // COLLATE "C": byte equality even for a column with a case-insensitive collation.
+      return `COALESCE((${creator} COLLATE "C") ${oneOf(listed)}, ${orNone ? "TRUE" : "FALSE"})`;
+    },
+  };
+}
+
+/** `{"region":{"name":"eu-west"}}`: the object that `meta @> pattern` finds when the path holds `value`. */
+function containmentPattern(segments: readonly string[], value: Scalar): string {
+  return segments.reduceRight((inner, key) => `{${JSON.stringify(key)}:${inner}}`, JSON.stringify(value));
+}
