@@ -1,0 +1,178 @@
+/**
+ * The SQL that `toSql` writes, without an engine: exact text and parameters for the main shapes, the
+ * option errors, and properties over random and hostile filters (the text is made only of the compiler's
+ * own vocabulary; every value travels as a parameter a UTF-8 driver carries unchanged).
+ * What the SQL selects is proven against real engines in sql.test.ts.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { FilterError, toSql, type FilterNode, type Issue, type SqlDialect, type SqlFragment } from "../src/index.js";
+import { SEED, filterArb } from "./support/arbitraries.js";
+import { hostileFilterArb } from "./support/sql-arbitraries.js";
+
+const sqlite = (filter: FilterNode | string): SqlFragment => toSql(filter, { dialect: "sqlite" });
+const postgres = (filter: FilterNode | string): SqlFragment => toSql(filter, { dialect: "postgres" });
+
+function codes(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(FilterError);
+    return (error as FilterError).issues.map((issue: Issue) => issue.code);
+  }
+  throw new Error("expected a FilterError");
+}
+
+describe("SQLite text and parameters", () => {
+  it("typed equality: json_type picks the branch, the path is one parameter used twice", () => {
+    expect(sqlite('status = "active"')).toEqual({
+      sql: `(CASE json_type("meta", ?1) WHEN 'text' THEN json_extract("meta", ?1) = ?2 ELSE 0 END)`,
+      params: ['$."status"', "active"],
+    });
+  });
+
+  it("in with mixed types, and != as NOT of the strictly boolean test", () => {
+    expect(sqlite('n not in (5, "5", true)')).toEqual({
+      sql:
+        `(NOT (CASE json_type("meta", ?1) WHEN 'text' THEN json_extract("meta", ?1) = ?2` +
+        ` WHEN 'integer' THEN json_extract("meta", ?1) = ?3 WHEN 'real' THEN json_extract("meta", ?1) = ?3` +
+        ` WHEN 'true' THEN 1 ELSE 0 END))`,
+      params: ['$."n"', "5", 5],
+    });
+  });
+
+  it("ranges test for a JSON number first", () => {
+    expect(sqlite("rating >= 4.5")).toEqual({
+      sql: `(CASE WHEN json_type("meta", ?1) IN ('integer', 'real') THEN json_extract("meta", ?1) >= ?2 ELSE 0 END)`,
+      params: ['$."rating"', 4.5],
+    });
+  });
+
+  it("quotes every key; escapes quote, backslash and control characters inside it", () => {
+    expect(sqlite('`a"b\\\\c.d`.`x\\u0000` = 1').params[0]).toBe('$."a\\u0022b\\\\c.d"."x\\u0000"');
+    expect(sqlite("`__proto__`.`0`.`$` = 1").params[0]).toBe('$."__proto__"."0"."$"');
+  });
+
+  it("text a driver could change (NUL, lone surrogate) travels JSON-escaped and is decoded by SQLite", () => {
+    expect(sqlite('s = "\\ud83d"')).toEqual({
+      sql: `(CASE json_type("meta", ?1) WHEN 'text' THEN json_extract("meta", ?1) = json_extract(?2, '$') ELSE 0 END)`,
+      params: ['$."s"', '"\\ud83d"'],
+    });
+  });
+
+  it("creator: binary collation; \"\" also matches NULL", () => {
+    expect(sqlite('creator = ""')).toEqual({ sql: `COALESCE("creator" COLLATE BINARY = '', 1)`, params: [] });
+    expect(sqlite('creator in ("u", "")')).toEqual({ sql: `COALESCE("creator" COLLATE BINARY IN ('', ?1), 1)`, params: ["u"] });
+    expect(sqlite('creator != "u"')).toEqual({ sql: `(NOT COALESCE("creator" COLLATE BINARY = ?1, 0))`, params: ["u"] });
+    expect(sqlite("creator > 1")).toEqual({ sql: "0", params: [] });
+  });
+
+  it("the empty filter is 1; an equal path or value is sent once", () => {
+    expect(sqlite("")).toEqual({ sql: "1", params: [] });
+    expect(sqlite("a = 1 or (a = 1 and not a = 2)").params).toEqual(['$."a"', 1, 2]);
+  });
+});
+
+describe("Postgres text and parameters", () => {
+  it("equality is containment of the nested object (a GIN index can serve it), never NULL", () => {
+    expect(postgres('region.name = "eu-west"')).toEqual({
+      sql: `("meta" @> $1::jsonb AND "meta" IS NOT NULL)`,
+      params: ['{"region":{"name":"eu-west"}}'],
+    });
+    expect(postgres("n in (4, 5)")).toEqual({
+      sql: `(("meta" @> $1::jsonb OR "meta" @> $2::jsonb) AND "meta" IS NOT NULL)`,
+      params: ['{"n":4}', '{"n":5}'],
+    });
+  });
+
+  it("ranges walk objects with -> and text keys, and cast only a JSON number", () => {
+    expect(postgres("a.`0` < 1e21")).toEqual({
+      sql:
+        `(CASE WHEN jsonb_typeof("meta" -> $1::text -> $2::text) = 'number'` +
+        ` THEN ("meta" -> $1::text -> $2::text)::numeric < $3::numeric ELSE FALSE END)`,
+      params: ["a", "0", "1e+21"],
+    });
+  });
+
+  it("an infinite bound is all numbers or none (jsonb numbers are finite)", () => {
+    expect(postgres("n < 1e999").sql).toBe(`(CASE WHEN jsonb_typeof("meta" -> $1::text) = 'number' THEN TRUE ELSE FALSE END)`);
+    expect(postgres("n > 1e999")).toEqual({ sql: "FALSE", params: [] });
+    expect(postgres("n = 1e999")).toEqual({ sql: "FALSE", params: [] });
+  });
+
+  it("what jsonb and text cannot hold (NUL, lone surrogates) is never stored, so never equal", () => {
+    expect(postgres('s = "a\\u0000b"')).toEqual({ sql: "FALSE", params: [] });
+    expect(postgres('`\\ud83d` != "x"')).toEqual({ sql: "(NOT FALSE)", params: [] });
+    expect(postgres('creator in ("\\u0000", "")')).toEqual({ sql: `COALESCE(("creator" COLLATE "C") = '', TRUE)`, params: [] });
+  });
+
+  it("a string or boolean range bound reads as the predicate's JavaScript `<` reads it: as a number", () => {
+    expect(postgres('n > "5"').params).toEqual(["n", "5"]);
+    expect(postgres("n > true").params).toEqual(["n", "1"]);
+    expect(postgres('n > "abc"')).toEqual({ sql: "FALSE", params: [] });
+  });
+
+  it("custom, qualified column names are quoted part by part", () => {
+    expect(toSql('creator = "u" and a = 1', { dialect: "postgres", column: "images.meta_json", creatorColumn: "owner" })).toEqual({
+      sql: `(COALESCE(("owner" COLLATE "C") = $1::text, FALSE) AND ("images"."meta_json" @> $2::jsonb AND "images"."meta_json" IS NOT NULL))`,
+      params: ["u", '{"a":1}'],
+    });
+  });
+});
+
+describe("errors", () => {
+  it.each(["meta; DROP TABLE images", '"meta"', "", "1meta", "a.b.c.d", "meta--", "me ta", "méta"])(
+    "refuses the column name %j",
+    (column) => {
+      expect(codes(() => toSql("a = 1", { dialect: "sqlite", column }))).toEqual(["invalid-column-name"]);
+      expect(codes(() => toSql("a = 1", { dialect: "postgres", creatorColumn: column }))).toEqual(["invalid-column-name"]);
+    },
+  );
+
+  it("refuses an unknown dialect, with every option issue at once", () => {
+    const options = { dialect: "mysql", column: "x y" } as unknown as Parameters<typeof toSql>[1];
+    expect(codes(() => toSql("a = 1", options))).toEqual(["invalid-sql-dialect", "invalid-column-name"]);
+  });
+
+  it("reports syntax errors of the text as parse does", () => {
+    expect(codes(() => toSql("a = ", { dialect: "sqlite" }))).toEqual(["expected-value"]);
+  });
+});
+
+/** Every piece of text toSql may write: a value or key spliced in would not fit. */
+const VOCABULARY =
+  /\s+|"meta"|"creator"|"C"|\?\d+|\$\d+|'(?:text|integer|real|true|false|number|\$|)'|\b(?:CASE|WHEN|THEN|ELSE|END|AND|OR|NOT|IN|IS|NULL|TRUE|FALSE|COALESCE|COLLATE|BINARY|json_type|json_extract|jsonb_typeof|jsonb|text|numeric|[01])\b|->|@>|::|<=|>=|[()=<>,]/y;
+
+function unknownText(sql: string): string | undefined {
+  VOCABULARY.lastIndex = 0;
+  while (VOCABULARY.lastIndex < sql.length) {
+    const at = VOCABULARY.lastIndex;
+    if (!VOCABULARY.test(sql)) return sql.slice(at, at + 20);
+  }
+  return undefined;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+describe.each<SqlDialect>(["sqlite", "postgres"])("%s: properties of the text", (dialect) => {
+  it.each([
+    ["random filters of the whole language", filterArb],
+    ["hostile filters (quotes, comments, placeholders, NUL)", hostileFilterArb],
+  ] as const)("%s: only the compiler's vocabulary, every parameter used and safe to send", (_, arbitrary) => {
+    fc.assert(
+      fc.property(arbitrary, (filter) => {
+        const { sql, params } = toSql(filter, { dialect });
+        expect(unknownText(sql)).toBeUndefined();
+        for (const fragment of [";", "--", "/*", "DROP", "\u0000", "1=1"]) expect(sql).not.toContain(fragment);
+        // Placeholders are numbered 1..n, each value used.
+        const used = new Set([...sql.matchAll(/[?$](\d+)/g)].map((match) => Number(match[1])));
+        expect([...used].sort((a, b) => a - b)).toEqual(params.map((_, i) => i + 1));
+        for (const param of params) {
+          if (typeof param === "string") expect(LONE_SURROGATE.test(param) || param.includes("\u0000")).toBe(false);
+          else expect(dialect).toBe("sqlite");
+        }
+      }),
+      { seed: SEED, numRuns: 400 },
+    );
+  });
+});
