@@ -49,8 +49,19 @@ describe("SQLite text and parameters", () => {
   });
 
   it("quotes every key; escapes quote, backslash and control characters inside it", () => {
-    expect(sqlite('`a"b\\\\c.d`.`x\\u0000` = 1').params[0]).toBe('$."a\\u0022b\\\\c.d"."x\\u0000"');
+    expect(sqlite('`a"b\\\\c.d`.`x\\u0001` = 1').params[0]).toBe('$."a\\u0022b\\\\c.d"."x\\u0001"');
     expect(sqlite("`__proto__`.`0`.`$` = 1").params[0]).toBe('$."__proto__"."0"."$"');
+  });
+
+  it("a key holding NUL is found with json_each and whole-key comparison (SQLite's path lookup stops at NUL)", () => {
+    expect(sqlite('a.`b\\u0000c` = 1')).toEqual({
+      sql:
+        `EXISTS (SELECT 1 FROM json_each(CASE json_type("meta") WHEN 'object' THEN "meta" ELSE '{}' END) AS imgmeta_step1,` +
+        ` json_each(CASE imgmeta_step1.type WHEN 'object' THEN imgmeta_step1.value ELSE '{}' END) AS imgmeta_step2` +
+        ` WHERE imgmeta_step1.key = ?1 AND imgmeta_step2.key = json_extract(?2, '$')` +
+        ` AND (CASE imgmeta_step2.type WHEN 'integer' THEN imgmeta_step2.value = ?3 WHEN 'real' THEN imgmeta_step2.value = ?3 ELSE 0 END))`,
+      params: ["a", '"b\\u0000c"', 1],
+    });
   });
 
   it("text a driver could change (NUL, lone surrogate) travels JSON-escaped and is decoded by SQLite", () => {
@@ -86,16 +97,15 @@ describe("Postgres text and parameters", () => {
   });
 
   it("ranges walk objects with -> and text keys, and cast only a JSON number", () => {
+    const number = `(CASE WHEN jsonb_typeof("meta" -> $1::text -> $2::text) = 'number' THEN ("meta" -> $1::text -> $2::text)::numeric END)`;
     expect(postgres("a.`0` < 1e21")).toEqual({
-      sql:
-        `(CASE WHEN jsonb_typeof("meta" -> $1::text -> $2::text) = 'number'` +
-        ` THEN ("meta" -> $1::text -> $2::text)::numeric < $3::numeric ELSE FALSE END)`,
+      sql: `(${number} < $3::numeric AND ${number} IS NOT NULL)`,
       params: ["a", "0", "1e+21"],
     });
   });
 
   it("an infinite bound is all numbers or none (jsonb numbers are finite)", () => {
-    expect(postgres("n < 1e999").sql).toBe(`(CASE WHEN jsonb_typeof("meta" -> $1::text) = 'number' THEN TRUE ELSE FALSE END)`);
+    expect(postgres("n < 1e999").sql).toBe(`((CASE WHEN jsonb_typeof("meta" -> $1::text) = 'number' THEN ("meta" -> $1::text)::numeric END) IS NOT NULL)`);
     expect(postgres("n > 1e999")).toEqual({ sql: "FALSE", params: [] });
     expect(postgres("n = 1e999")).toEqual({ sql: "FALSE", params: [] });
   });
@@ -141,7 +151,7 @@ describe("errors", () => {
 
 /** Every piece of text toSql may write: a value or key spliced in would not fit. */
 const VOCABULARY =
-  /\s+|"meta"|"creator"|"C"|\?\d+|\$\d+|'(?:text|integer|real|true|false|number|\$|)'|\b(?:CASE|WHEN|THEN|ELSE|END|AND|OR|NOT|IN|IS|NULL|TRUE|FALSE|COALESCE|COLLATE|BINARY|json_type|json_extract|jsonb_typeof|jsonb|text|numeric|[01])\b|->|@>|::|<=|>=|[()=<>,]/y;
+  /\s+|"meta"|"creator"|"C"|\?\d+|\$\d+|'(?:text|integer|real|true|false|number|object|\$|\{\}|)'|\b(?:CASE|WHEN|THEN|ELSE|END|AND|OR|NOT|IN|IS|NULL|TRUE|FALSE|COALESCE|COLLATE|BINARY|EXISTS|SELECT|FROM|WHERE|AS|json_type|json_extract|json_each|jsonb_typeof|jsonb|text|numeric|[01])\b|imgmeta_step\d+(?:\.(?:key|value|type)\b)?|->|@>|::|<=|>=|[()=<>,]/y;
 
 function unknownText(sql: string): string | undefined {
   VOCABULARY.lastIndex = 0;

@@ -13,10 +13,22 @@ import { openPostgres, openSqlite, storable, type Engine } from "./support/sql-e
 const DIALECTS: readonly SqlDialect[] = ["sqlite", "postgres"];
 const engines = new Map<SqlDialect, Engine>();
 
+/** What the engines tried to fetch while starting (they must load their WASM from node_modules). */
+const fetched: string[] = [];
+
 beforeAll(async () => {
-  const [sqlite, postgres] = await Promise.all([openSqlite(), openPostgres()]);
-  engines.set("sqlite", sqlite);
-  engines.set("postgres", postgres);
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (input) => {
+    fetched.push(String(input instanceof Request ? input.url : input));
+    return Promise.reject(new Error("no network in tests"));
+  };
+  try {
+    const [sqlite, postgres] = await Promise.all([openSqlite(), openPostgres()]);
+    engines.set("sqlite", sqlite);
+    engines.set("postgres", postgres);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
 }, 60_000);
 
 afterAll(async () => {
@@ -36,11 +48,19 @@ function predicateIds(filter: FilterNode | string, images: readonly ImageRecord[
 }
 
 /**
+ * The record as a database holds it: its meta as JSON, where an infinity or NaN (which generated filters
+ * put in images) is `null`. The predicate judges the row by what is stored.
+ */
+function asStored(image: ImageRecord): ImageRecord {
+  return image.meta === undefined ? image : { ...image, meta: JSON.parse(JSON.stringify(image.meta)) as unknown };
+}
+
+/**
  * Loads the images the engine can store, and checks that each filter, and its negation, select what the
  * predicate selects (the negation proves no NULL leaks out of a condition: it must select the complement).
  */
 async function agree(dialect: SqlDialect, images: readonly ImageRecord[], filters: readonly FilterNode[]): Promise<void> {
-  const stored = images.filter((image) => storable(dialect, image));
+  const stored = images.filter((image) => storable(dialect, image)).map(asStored);
   const db = engine(dialect);
   await db.load(stored);
   for (const filter of filters) {
@@ -49,6 +69,78 @@ async function agree(dialect: SqlDialect, images: readonly ImageRecord[], filter
     expect(await db.select(toSql(negation, { dialect })), JSON.stringify(negation)).toEqual(predicateIds(negation, stored));
   }
 }
+
+/** A fixture with one image per trap: twins of other types, arrays on the path, odd keys, big numbers. */
+const IMAGES: readonly ImageRecord[] = [
+  /* 0 */ { creator: "alice", meta: { status: "active", priority: 5, region: { name: "eu-west" }, enabled: true, tags: ["a", "b"] } },
+  /* 1 */ { creator: "bob", meta: { status: "pending", priority: "5", region: [{ name: "eu-west" }], enabled: "true", tags: { 0: "a" } } },
+  /* 2 */ { creator: "", meta: { status: null, priority: 4.5, "region.name": "eu-west", constructor: "c", enabled: 1 } },
+  /* 3 */ { creator: null, meta: "active" },
+  /* 4 */ { meta: ["active", { status: "active" }] },
+  /* 5 */ {},
+  /* 6 */ { creator: "Alice", meta: { status: "Active", priority: 1e21, big: 9007199254740992, "": "empty", "a\"b": { "c.d": "quote" } } },
+  // JSON.parse makes `__proto__` an own key, as it is in stored JSON (a literal would set the prototype).
+  /* 7 */ { creator: "bob", meta: JSON.parse('{"status":"deleted","priority":-0,"tiny":5e-324,"enabled":false,"0":"zero","__proto__":{"x":1}}') },
+  /* 8 */ { meta: { status: "active ", priority: 0.1, region: { name: "EU-WEST", zone: { id: 3 } }, n: null } },
+];
+
+describe.each(DIALECTS)("%s: each construct selects the expected rows", (dialect) => {
+  it.each<[string, number[]]>([
+    // Typed, exact equality; JSON null, missing and other types never equal.
+    ['status = "active"', [0]],
+    ["priority = 5", [0]],
+    ['priority = "5"', [1]],
+    ["priority = 0", [7]],
+    ["priority = 1e21", [6]],
+    ["big = 9007199254740992", [6]],
+    ["tiny = 5e-324", [7]],
+    ["enabled = true", [0]],
+    ["enabled = false", [7]],
+    ['enabled = "true"', [1]],
+    ['n = "null"', []],
+    // Ranges: JSON numbers only, compared as numbers.
+    ["priority > 4", [0, 2, 6]],
+    ["priority >= 4.5", [0, 2, 6]],
+    ["priority < 0.5", [7, 8]],
+    ["priority <= 0", [7]],
+    ["priority > -1e999", [0, 2, 6, 7, 8]],
+    // in, not in, != and not: logical negations; a missing field matches them.
+    ['status in ("active", "deleted")', [0, 7]],
+    ['priority in (5, "5")', [0, 1]],
+    ['status != "active"', [1, 2, 3, 4, 5, 6, 7, 8]],
+    ['status not in ("active", "pending")', [2, 3, 4, 5, 6, 7, 8]],
+    ["not priority > 1", [1, 3, 4, 5, 7, 8]],
+    ['status = "active" or priority = "5"', [0, 1]],
+    ['not (status = "active" or enabled = false) and priority > 0', [2, 6, 8]],
+    // Paths walk objects only: never into arrays, and a dotted key is one key.
+    ['region.name = "eu-west"', [0]],
+    ['`region.name` = "eu-west"', [2]],
+    ["region.zone.id >= 3", [8]],
+    ['tags.`0` = "a"', [1]],
+    ['`0` = "zero"', [7]],
+    ['`0` = "active"', []],
+    ['`` = "empty"', [6]],
+    ['`a"b`.`c.d` = "quote"', [6]],
+    // Prototype names are plain keys.
+    ['constructor = "c"', [2]],
+    ["__proto__.x = 1", [7]],
+    ['constructor != "c"', [0, 1, 3, 4, 5, 6, 7, 8]],
+    // creator: exact, case-sensitive; "" is none (NULL, absent or empty).
+    ['creator = "alice"', [0]],
+    ['creator = ""', [2, 3, 4, 5, 8]],
+    ['creator in ("bob", "")', [1, 2, 3, 4, 5, 7, 8]],
+    ['creator != "bob"', [0, 2, 3, 4, 5, 6, 8]],
+    ["creator > 1", []],
+    ['meta.creator = "alice"', []],
+    // The empty filter.
+    ["", [0, 1, 2, 3, 4, 5, 6, 7, 8]],
+  ])("%s", async (filter, expected) => {
+    expect(predicateIds(filter, IMAGES)).toEqual(expected);
+    const db = engine(dialect);
+    await db.load(IMAGES);
+    expect(await db.select(toSql(filter, { dialect }))).toEqual(expected);
+  });
+});
 
 describe.each(DIALECTS)("%s: toSql selects exactly the images toPredicate selects", (dialect) => {
   it("random filters of the whole language over random image sets", async () => {
@@ -63,5 +155,56 @@ describe.each(DIALECTS)("%s: toSql selects exactly the images toPredicate select
       fc.asyncProperty(filtersWithImagesArb(hostileFilterArb, hostileImageArb), ([filters, images]) => agree(dialect, images, filters)),
       { seed: SEED, numRuns: 200 },
     );
+  });
+});
+
+describe("engine specifics", () => {
+  it("both engines start from the WASM inside their npm packages, fetching nothing", () => {
+    expect(engines.size).toBe(2);
+    expect(fetched).toEqual([]);
+  });
+
+  it("SQLite: keys holding NUL are compared whole (its JSON path lookup would stop at the NUL)", async () => {
+    const images: ImageRecord[] = [{ meta: { "a\u0000b": 1, "a\u0000c": 2 } }, { meta: { "a\u0000c": { "\u0000": 1 } } }];
+    const db = engine("sqlite");
+    await db.load(images);
+    for (const filter of ["`a\\u0000c` = 2", "`a\\u0000b` = 2", "`a\\u0000` = 1", "`a\\u0000c`.`\\u0000` >= 1", "not `a\\u0000b` = 1"]) {
+      expect(await db.select(toSql(filter, { dialect: "sqlite" })), filter).toEqual(predicateIds(filter, images));
+    }
+    expect(await db.select(toSql("`a\\u0000c` = 2", { dialect: "sqlite" }))).toEqual([0]);
+  });
+
+  it("SQLite: a NOCASE creator column still compares creators byte for byte", async () => {
+    const db = engine("sqlite");
+    await db.query("CREATE TABLE nocase_images (id INTEGER PRIMARY KEY, creator TEXT COLLATE NOCASE, meta TEXT)");
+    await db.query(`INSERT INTO nocase_images VALUES (0, 'alice', '{"s":"x"}'), (1, 'ALICE', '{"s":"X"}'), (2, NULL, NULL)`);
+    const { sql, params } = toSql('creator = "alice" or creator = ""', { dialect: "sqlite" });
+    expect(await db.query(`SELECT id FROM nocase_images WHERE ${sql} ORDER BY id`, params)).toEqual([[0], [2]]);
+  });
+
+  it("Postgres: = and in are served by a GIN index on the column, ranges by an expression index", async () => {
+    const db = engine("postgres");
+    await db.load(IMAGES);
+    await db.query("CREATE INDEX images_meta_gin ON images USING gin (meta jsonb_path_ops)");
+    // The expression docs/sql.md gives for a numeric path.
+    await db.query(
+      `CREATE INDEX images_priority ON images ((CASE WHEN jsonb_typeof(meta -> 'priority') = 'number' THEN (meta -> 'priority')::numeric END))`,
+    );
+    await db.query("SET enable_seqscan = off");
+    try {
+      const plan = async (filter: string): Promise<string> => {
+        const { sql, params } = toSql(filter, { dialect: "postgres" });
+        return (await db.query(`EXPLAIN SELECT id FROM images WHERE ${sql}`, params)).map((row) => String(row[0])).join("\n");
+      };
+      expect(await plan('status = "active"')).toContain("Index Scan on images_meta_gin");
+      expect(await plan("status in (active, pending)")).toMatch(/BitmapOr[\s\S]*images_meta_gin[\s\S]*images_meta_gin/);
+      expect(await plan("priority >= 4.5")).toContain("Index Scan on images_priority");
+      // Still the same rows with the indexes in use.
+      expect(await db.select(toSql('status in (active, pending) or priority >= 4.5', { dialect: "postgres" }))).toEqual([0, 1, 2, 6]);
+    } finally {
+      await db.query("RESET enable_seqscan");
+      await db.query("DROP INDEX images_meta_gin");
+      await db.query("DROP INDEX images_priority");
+    }
   });
 });

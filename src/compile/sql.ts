@@ -177,35 +177,65 @@ function oneOf(placeholders: readonly string[]): string {
 // ---------------------------------------------------------------------------------------------------
 // SQLite (and D1): JSON1 functions over TEXT holding JSON, with the path as one parameter.
 
+/** Where SQLite finds the value at a path: its JSON type, its SQL value, and the scope a test runs in. */
+interface SqliteLocation {
+  /** `json_type` of the value: 'text', 'integer', 'real', 'true', 'false', ...; NULL when missing. */
+  readonly type: string;
+  /** The SQL value: text for a JSON string, a number for a JSON number. */
+  readonly value: string;
+  /** Puts a test on `type`/`value` in the scope where they are defined. */
+  readonly within: (test: string) => string;
+}
+
 function sqliteWriter(meta: string, creator: string, params: Params): Writer {
   /** A string parameter; fragile text travels JSON-escaped (ASCII) and is decoded by SQLite itself. */
   const text = (value: string): string =>
     isFragileText(value) ? `json_extract(${params.add("json", JSON.stringify(value))}, '$')` : params.add("text", value);
   const number = (value: number): string => params.add("number", value);
-  const path = (segments: readonly string[]): string => params.add("path", sqlitePath(segments));
+
+  const locate = (segments: readonly string[]): SqliteLocation => {
+    if (!segments.some((key) => key.includes("\u0000"))) {
+      const at = params.add("path", sqlitePath(segments));
+      return { type: `json_type(${meta}, ${at})`, value: `json_extract(${meta}, ${at})`, within: (test) => test };
+    }
+    // SQLite's path lookup stops comparing a key at NUL (`$."a\u0000b"` finds key "a\u0000c"), so such a
+    // path is walked with json_each, comparing whole keys, and only through objects.
+    const steps: string[] = [];
+    const keys: string[] = [];
+    let value = meta;
+    let type = `json_type(${meta})`;
+    segments.forEach((key, index) => {
+      const step = `imgmeta_step${index + 1}`;
+      steps.push(`json_each(CASE ${type} WHEN 'object' THEN ${value} ELSE '{}' END) AS ${step}`);
+      keys.push(`${step}.key = ${text(key)}`);
+      value = `${step}.value`;
+      type = `${step}.type`;
+    });
+    return { type, value, within: (test) => `EXISTS (SELECT 1 FROM ${steps.join(", ")} WHERE ${[...keys, test].join(" AND ")})` };
+  };
 
   return {
     true: "1",
     false: "0",
     metaEquals(segments, values) {
-      const at = path(segments);
+      const { type, value, within } = locate(segments);
       const strings = values.filter((v): v is string => typeof v === "string").map(text);
       const numbers = values.filter((v): v is number => typeof v === "number").map(number);
       const branches: string[] = [];
-      if (strings.length > 0) branches.push(`WHEN 'text' THEN json_extract(${meta}, ${at}) ${oneOf(strings)}`);
+      if (strings.length > 0) branches.push(`WHEN 'text' THEN ${value} ${oneOf(strings)}`);
       if (numbers.length > 0) {
         // json_type tells integers from reals; SQLite compares the two exactly.
-        const test = `json_extract(${meta}, ${at}) ${oneOf(numbers)}`;
+        const test = `${value} ${oneOf(numbers)}`;
         branches.push(`WHEN 'integer' THEN ${test} WHEN 'real' THEN ${test}`);
       }
       // json_extract reads true as 1: booleans are told by json_type alone.
       if (values.includes(true)) branches.push("WHEN 'true' THEN 1");
       if (values.includes(false)) branches.push("WHEN 'false' THEN 1");
-      return `(CASE json_type(${meta}, ${at}) ${branches.join(" ")} ELSE 0 END)`;
+      return within(`(CASE ${type} ${branches.join(" ")} ELSE 0 END)`);
     },
     metaRange(segments, op, bound) {
-      const at = path(segments);
-      return `(CASE WHEN json_type(${meta}, ${at}) IN ('integer', 'real') THEN json_extract(${meta}, ${at}) ${RANGE_SQL[op]} ${number(bound)} ELSE 0 END)`;
+      const { type, value, within } = locate(segments);
+      return within(`(CASE WHEN ${type} IN ('integer', 'real') THEN ${value} ${RANGE_SQL[op]} ${number(bound)} ELSE 0 END)`);
     },
     creatorEquals(names, orNone) {
       const listed = [...(orNone ? ["''"] : []), ...names.map(text)];
@@ -222,7 +252,8 @@ const PATH_ESCAPES = /["\\\u0000-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<!
 /**
  * A SQLite JSON path of quoted object keys: `$."region"."name"`. A quoted step only matches an object
  * key (never an array index), and inside the quotes `.`, `[`, `$` are plain. SQLite decodes JSON escapes
- * in a quoted key, so the characters that would end or break it are written as escapes.
+ * in a quoted key, so the characters that would end or break it are written as escapes. (NUL is escaped
+ * too, but keys holding it take the json_each walk: see `locate`.)
  */
 function sqlitePath(segments: readonly string[]): string {
   return "$" + segments.map((key) => `."${key.replace(PATH_ESCAPES, escapePathChar)}"`).join("");
@@ -256,16 +287,16 @@ function postgresWriter(meta: string, creator: string, params: Params): Writer {
       return `(${any} AND ${meta} IS NOT NULL)`;
     },
     metaRange(segments, op, bound) {
-      if (!segments.every(storable)) return "FALSE";
       // Stored numbers are finite: an infinite bound is all numbers or none.
-      if (bound === Infinity || bound === -Infinity) {
-        const all = (bound === Infinity) === (op === "lt" || op === "lte");
-        if (!all) return "FALSE";
-      }
+      const allNumbers = !Number.isFinite(bound) && (bound === Infinity) === (op === "lt" || op === "lte");
+      if (!segments.every(storable) || (!Number.isFinite(bound) && !allNumbers)) return "FALSE";
       const value = valueAt(segments);
-      const test = Number.isFinite(bound) ? `(${value})::numeric ${RANGE_SQL[op]} ${params.add("numeric", String(bound))}::numeric` : "TRUE";
-      // CASE, not AND: Postgres may evaluate AND's operands in any order, and a string cannot be cast.
-      return `(CASE WHEN jsonb_typeof(${value}) = 'number' THEN ${test} ELSE FALSE END)`;
+      // The number at the path, else NULL. CASE, not AND: Postgres may evaluate AND's operands in any
+      // order, and casting a string fails. Written as an expression index on it is (docs/sql.md).
+      const number = `(CASE WHEN jsonb_typeof(${value}) = 'number' THEN (${value})::numeric END)`;
+      if (allNumbers) return `(${number} IS NOT NULL)`;
+      // `AND ... IS NOT NULL` turns NULL (no number) into FALSE and leaves the comparison indexable.
+      return `(${number} ${RANGE_SQL[op]} ${params.add("numeric", String(bound))}::numeric AND ${number} IS NOT NULL)`;
     },
     creatorEquals(names, orNone) {
       const listed = [...(orNone ? ["''"] : []), ...names.filter(storable).map((name) => `${params.add("text", name)}::text`)];

@@ -55,7 +55,10 @@ const hostileScalarArb: fc.Arbitrary<Scalar> = fc.oneof(
   { weight: 1, arbitrary: fc.boolean() },
 );
 
-const hostileLiteralArb: fc.Arbitrary<Literal> = hostileScalarArb.map((value) => ({ value }));
+/** Filter values also include what JSON cannot store (and so no image holds): infinities and NaN. */
+const hostileLiteralArb: fc.Arbitrary<Literal> = fc
+  .oneof({ weight: 8, arbitrary: hostileScalarArb }, { weight: 1, arbitrary: fc.constantFrom(Infinity, -Infinity, NaN) })
+  .map((value) => ({ value }));
 
 const hostileFieldArb: fc.Arbitrary<Field> = fc.oneof(
   { weight: 1, arbitrary: fc.constant<Field>({ type: "creator" }) },
@@ -65,7 +68,7 @@ const hostileFieldArb: fc.Arbitrary<Field> = fc.oneof(
 const hostileConditionArb: fc.Arbitrary<FilterNode> = fc.oneof(
   fc.record({
     type: fc.constant("compare" as const),
-    op: fc.constantFrom<CompareOp>("eq", "ne", "eq", "lt", "gte"),
+    op: fc.constantFrom<CompareOp>("eq", "ne", "eq", "lt", "lte", "gt", "gte"),
     field: hostileFieldArb,
     value: hostileLiteralArb,
   }),
