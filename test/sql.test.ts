@@ -182,6 +182,28 @@ describe("engine specifics", () => {
     expect(await db.query(`SELECT id FROM nocase_images WHERE ${sql} ORDER BY id`, params)).toEqual([[0], [2]]);
   });
 
+  it("SQLite: a parameterised path cannot use an expression index; a generated column as a pre-filter can", async () => {
+    // What docs/sql.md says about indexing in SQLite/D1, checked on the planner.
+    const db = engine("sqlite");
+    await db.load(IMAGES);
+    await db.query("CREATE INDEX images_status_expr ON images (json_extract(meta, '$.status'))");
+    await db.query("ALTER TABLE images ADD COLUMN status TEXT GENERATED ALWAYS AS (json_extract(meta, '$.status')) VIRTUAL");
+    await db.query("CREATE INDEX images_status ON images (status)");
+    try {
+      const { sql, params } = toSql('status = "active" and priority > 1', { dialect: "sqlite" });
+      const plan = async (where: string, values: readonly unknown[]): Promise<string> =>
+        (await db.query(`EXPLAIN QUERY PLAN SELECT id FROM images WHERE ${where}`, values)).map((row) => String(row[3])).join("\n");
+      expect(await plan(sql, params)).toMatch(/^SCAN images/);
+      const prefiltered = `status = ?${params.length + 1} AND ${sql}`;
+      expect(await plan(prefiltered, [...params, "active"])).toContain("USING INDEX images_status (status=?)");
+      expect(await db.query(`SELECT id FROM images WHERE ${prefiltered}`, [...params, "active"])).toEqual([[0]]);
+    } finally {
+      await db.query("DROP INDEX images_status_expr");
+      await db.query("DROP INDEX images_status");
+      await db.query("ALTER TABLE images DROP COLUMN status");
+    }
+  });
+
   it("Postgres: = and in are served by a GIN index on the column, ranges by an expression index", async () => {
     const db = engine("postgres");
     await db.load(IMAGES);
