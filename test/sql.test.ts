@@ -221,10 +221,22 @@ describe("engine specifics", () => {
       expect(await plan('status = "active"')).toContain("Index Scan on images_meta_gin");
       expect(await plan("status in (active, pending)")).toMatch(/BitmapOr[\s\S]*images_meta_gin[\s\S]*images_meta_gin/);
       expect(await plan("priority >= 4.5")).toContain("Index Scan on images_priority");
+      // A generic plan (a named prepared statement, after a few runs) keeps GIN, not the expression index.
+      await db.query("SET plan_cache_mode = force_generic_plan");
+      const genericPlan = async (name: string, filter: string): Promise<string> => {
+        const { sql, params } = toSql(filter, { dialect: "postgres" });
+        await db.query(`PREPARE ${name} AS SELECT id FROM images WHERE ${sql}`);
+        const values = params.map((param) => `'${String(param).replace(/'/g, "''")}'`).join(", ");
+        return (await db.query(`EXPLAIN EXECUTE ${name}(${values})`)).map((row) => String(row[0])).join("\n");
+      };
+      expect(await genericPlan("generic_eq", 'status = "active"')).toContain("Index Scan on images_meta_gin");
+      expect(await genericPlan("generic_range", "priority >= 4.5")).not.toContain("images_priority");
       // Still the same rows with the indexes in use.
       expect(await db.select(toSql('status in (active, pending) or priority >= 4.5', { dialect: "postgres" }))).toEqual([0, 1, 2, 6]);
     } finally {
       await db.query("RESET enable_seqscan");
+      await db.query("RESET plan_cache_mode");
+      await db.query("DEALLOCATE ALL");
       await db.query("DROP INDEX images_meta_gin");
       await db.query("DROP INDEX images_priority");
     }
