@@ -164,6 +164,20 @@ describe("engine specifics", () => {
     expect(fetched).toEqual([]);
   });
 
+  it.each(DIALECTS)("%s: an empty path (only in a hand-built AST) tests meta itself, as the predicate does", async (dialect) => {
+    const images: ImageRecord[] = [{ meta: 5 }, { meta: [5] }, { meta: "5" }, { meta: { a: 5 } }, { meta: 5.5 }, {}];
+    const db = engine(dialect);
+    await db.load(images);
+    const field = { type: "meta", path: [] } as const;
+    const filters: FilterNode[] = [
+      { type: "compare", op: "eq", field, value: { value: 5 } },
+      { type: "in", field, values: [{ value: "5" }, { value: 5.5 }], negated: true },
+      { type: "compare", op: "gt", field, value: { value: 5 } },
+    ];
+    for (const filter of filters) expect(await db.select(toSql(filter, { dialect }))).toEqual(predicateIds(filter, images));
+    expect(await db.select(toSql(filters[0]!, { dialect }))).toEqual([0]);
+  });
+
   it("SQLite: keys holding NUL are compared whole (its JSON path lookup would stop at the NUL)", async () => {
     const images: ImageRecord[] = [{ meta: { "a\u0000b": 1, "a\u0000c": 2 } }, { meta: { "a\u0000c": { "\u0000": 1 } } }];
     const db = engine("sqlite");

@@ -169,9 +169,10 @@ function isFragileText(text: string): boolean {
   return text.includes("\u0000") || LONE_SURROGATE.test(text);
 }
 
-/** Writes `values` as `= x` or `IN (x, y)`. */
+/** Writes `= x` or `IN (x, y)` (a value listed twice has one placeholder, written once). */
 function oneOf(placeholders: readonly string[]): string {
-  return placeholders.length === 1 ? `= ${placeholders[0]!}` : `IN (${placeholders.join(", ")})`;
+  const unique = [...new Set(placeholders)];
+  return unique.length === 1 ? `= ${unique[0]!}` : `IN (${unique.join(", ")})`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -278,9 +279,12 @@ function postgresWriter(meta: string, creator: string, params: Params): Writer {
     false: "FALSE",
     metaEquals(segments, values) {
       if (!segments.every(storable)) return "FALSE";
-      const patterns = values
-        .filter(storable)
-        .map((value) => `${meta} @> ${params.add("jsonb", containmentPattern(segments, value))}::jsonb`);
+      // A hand-built AST may have an empty path, meaning `meta` itself: compared with `=`, since
+      // containment would also find a scalar inside a top-level array.
+      const operator = segments.length === 0 ? "=" : "@>";
+      const patterns = [
+        ...new Set(values.filter(storable).map((value) => `${meta} ${operator} ${params.add("jsonb", containmentPattern(segments, value))}::jsonb`)),
+      ];
       if (patterns.length === 0) return "FALSE";
       // `IS NOT NULL` turns the NULL of a NULL column into FALSE while leaving `@>` visible to an index.
       const any = patterns.length === 1 ? patterns[0]! : `(${patterns.join(" OR ")})`;
