@@ -62,8 +62,11 @@ export function toSql(filterOrText: FilterNode | string, options: SqlOptions): S
   if (issues.length > 0) throw new FilterError(issues);
   const filter = typeof filterOrText === "string" ? parse(filterOrText, options) : filterOrText;
   const params = new Params(dialect === "sqlite" ? "?" : "$");
-  const writer = dialect === "sqlite" ? sqliteWriter(metaColumn, creatorColumn, params) : postgresWriter(metaColumn, creatorColumn, params);
-  return { sql: writeNode(filter, writer), params: params.values };
+  const sql =
+    dialect === "sqlite"
+      ? sqliteCondition(filter, metaColumn, creatorColumn, params)
+      : writeNode(filter, postgresWriter(metaColumn, creatorColumn, params));
+  return { sql, params: params.values };
 }
 
 function checkDialect(dialect: unknown, issues: Issue[]): SqlDialect {
@@ -188,19 +191,30 @@ interface SqliteLocation {
   readonly within: (test: string) => string;
 }
 
-function sqliteWriter(meta: string, creator: string, params: Params): Writer {
+/**
+ * SQLite's JSON path lookup compares keys only up to a NUL written `\u0000` (`$."a"` finds a key
+ * "a\u0000x" that comes first). So rows whose JSON holds that escape anywhere are tested with json_each
+ * and whole-key comparison; every other row takes the fast path lookups. One `instr` per row decides.
+ */
+function sqliteCondition(filter: FilterNode, meta: string, creator: string, params: Params): string {
+  const fast = writeNode(filter, sqliteWriter(meta, creator, params, "path"));
+  const exact = writeNode(filter, sqliteWriter(meta, creator, params, "each"));
+  return fast === exact ? fast : `(CASE WHEN instr(${meta}, '\\u0000') THEN ${exact} ELSE ${fast} END)`;
+}
+
+function sqliteWriter(meta: string, creator: string, params: Params, lookup: "path" | "each"): Writer {
   /** A string parameter; fragile text travels JSON-escaped (ASCII) and is decoded by SQLite itself. */
   const text = (value: string): string =>
     isFragileText(value) ? `json_extract(${params.add("json", JSON.stringify(value))}, '$')` : params.add("text", value);
   const number = (value: number): string => params.add("number", value);
 
   const locate = (segments: readonly string[]): SqliteLocation => {
-    if (!segments.some((key) => key.includes("\u0000"))) {
+    // (An empty path, `$`, compares no key: the lookup is exact either way.)
+    if ((lookup === "path" || segments.length === 0) && !segments.some((key) => key.includes("\u0000"))) {
       const at = params.add("path", sqlitePath(segments));
       return { type: `json_type(${meta}, ${at})`, value: `json_extract(${meta}, ${at})`, within: (test) => test };
     }
-    // SQLite's path lookup stops comparing a key at NUL (`$."a\u0000b"` finds key "a\u0000c"), so such a
-    // path is walked with json_each, comparing whole keys, and only through objects.
+    // json_each walks objects only and gives whole keys (a path key holding NUL always takes this way).
     const steps: string[] = [];
     const keys: string[] = [];
     let value = meta;
@@ -225,8 +239,7 @@ function sqliteWriter(meta: string, creator: string, params: Params): Writer {
       const branches: string[] = [];
       if (strings.length > 0) branches.push(`WHEN 'text' THEN ${value} ${oneOf(strings)}`);
       if (numbers.length > 0) {
-        // json_type tells integers from reals; SQLite compares the two exactly.
-        const test = `${value} ${oneOf(numbers)}`;
+        const test = `${asDouble(value)} ${oneOf(numbers)}`;
         branches.push(`WHEN 'integer' THEN ${test} WHEN 'real' THEN ${test}`);
       }
       // json_extract reads true as 1: booleans are told by json_type alone.
@@ -236,7 +249,7 @@ function sqliteWriter(meta: string, creator: string, params: Params): Writer {
     },
     metaRange(segments, op, bound) {
       const { type, value, within } = locate(segments);
-      return within(`(CASE WHEN ${type} IN ('integer', 'real') THEN ${value} ${RANGE_SQL[op]} ${number(bound)} ELSE 0 END)`);
+      return within(`(CASE WHEN ${type} IN ('integer', 'real') THEN ${asDouble(value)} ${RANGE_SQL[op]} ${number(bound)} ELSE 0 END)`);
     },
     creatorEquals(names, orNone) {
       const listed = [...(orNone ? ["''"] : []), ...names.map(text)];
@@ -247,6 +260,14 @@ function sqliteWriter(meta: string, creator: string, params: Params): Writer {
   };
 }
 
+/**
+ * A JSON number as JavaScript reads it: a double. SQLite reads `24967768488439510` as that exact integer,
+ * while JavaScript (and so the predicate) rounds it to the nearest double; CAST rounds the same way.
+ */
+function asDouble(value: string): string {
+  return `CAST(${value} AS REAL)`;
+}
+
 /** What a quoted path key must escape: `"`, `\`, control characters and lone surrogates. */
 const PATH_ESCAPES = /["\\\u0000-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -254,7 +275,7 @@ const PATH_ESCAPES = /["\\\u0000-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<!
  * A SQLite JSON path of quoted object keys: `$."region"."name"`. A quoted step only matches an object
  * key (never an array index), and inside the quotes `.`, `[`, `$` are plain. SQLite decodes JSON escapes
  * in a quoted key, so the characters that would end or break it are written as escapes. (NUL is escaped
- * too, but keys holding it take the json_each walk: see `locate`.)
+ * too, but paths holding it take the json_each walk: see `sqliteCondition`.)
  */
 function sqlitePath(segments: readonly string[]): string {
   return "$" + segments.map((key) => `."${key.replace(PATH_ESCAPES, escapePathChar)}"`).join("");

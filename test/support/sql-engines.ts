@@ -27,11 +27,14 @@ function creatorOf(image: ImageRecord): string | null {
   return image.creator ?? null;
 }
 
-/** SQLite through sql.js: `meta` is TEXT holding JSON, read with the JSON1 functions. */
-export async function openSqlite(): Promise<Engine> {
+/**
+ * SQLite through sql.js: `meta` holds JSON text read with the JSON functions, or with `jsonb: true`,
+ * SQLite's binary JSONB (the same functions read both).
+ */
+export async function openSqlite(options: { readonly jsonb?: boolean } = {}): Promise<Engine> {
   const SQL = await initSqlJs();
   const db = new SQL.Database();
-  db.run("CREATE TABLE images (id INTEGER PRIMARY KEY, creator TEXT, uploaded TEXT NOT NULL, meta TEXT)");
+  db.run("CREATE TABLE images (id INTEGER PRIMARY KEY, creator TEXT, uploaded TEXT NOT NULL, meta)");
   const rows = (sql: string, params: readonly unknown[] = []): unknown[][] =>
     db.exec(sql, params as initSqlJs.BindParams)[0]?.values ?? [];
   return {
@@ -39,7 +42,8 @@ export async function openSqlite(): Promise<Engine> {
     async load(images) {
       db.run("BEGIN");
       db.run("DELETE FROM images");
-      const insert = db.prepare("INSERT INTO images (id, creator, uploaded, meta) VALUES (?, ?, '2026-11-22T00:00:00Z', ?)");
+      const meta = options.jsonb ? "jsonb(?)" : "?";
+      const insert = db.prepare(`INSERT INTO images (id, creator, uploaded, meta) VALUES (?, ?, '2026-11-22T00:00:00Z', ${meta})`);
       images.forEach((image, id) => insert.run([id, creatorOf(image), metaJson(image)]));
       insert.free();
       db.run("COMMIT");
