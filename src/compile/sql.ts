@@ -2,11 +2,14 @@
  * Filter → SQL: a parameterised WHERE-clause fragment over image records mirrored in a database, with a
  * JSON metadata column (TEXT read with the JSON functions in SQLite / Cloudflare D1, `jsonb` in Postgres)
  * and a text creator column. The fragment means exactly what {@link toPredicate} means:
- * - paths walk objects only: SQLite's `$."key"` steps and Postgres's `->` with a text key both find
- *   nothing in an array or a scalar, and `__proto__` or `constructor` are plain keys in SQL;
+ * - paths walk objects only: SQLite's `$."key"` steps (or json_each, see `sqliteCondition`) and
+ *   Postgres's `->` with a text key find nothing in an array or a scalar, and `__proto__` or
+ *   `constructor` are plain keys in SQL;
+ * - numbers compare as JavaScript compares them: as doubles in SQLite, as exact decimals in Postgres
+ *   (the same order for the shortest decimals `JSON.stringify` writes);
  * - `=` and `in` are typed: the JSON type is tested (`json_type`, or Postgres containment `@>`, which
  *   compares strings byte for byte and numbers as numbers); JSON `null` and missing values equal nothing;
- * - ranges match JSON numbers only, compared as numbers;
+ * - ranges match JSON numbers only;
  * - every condition is strictly TRUE or FALSE (never NULL), so `NOT`, `!=` and `not in` are the logical
  *   negations they are in the predicate, and a missing field matches `!=`;
  * - `creator = ""` matches a NULL or empty creator.
