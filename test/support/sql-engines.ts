@@ -97,15 +97,15 @@ const FRAGILE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 /**
  * Whether an engine stores `image` unchanged, so that the predicate over the record is the truth for the
- * row. Not storable, and so left out of the differential tests (toSql itself is not restricted):
- * - in both engines, a creator with NUL or a lone surrogate: drivers send text as UTF-8, which has no
- *   lone surrogates (sql.js mangles them, `pg` and D1 turn them into U+FFFD), and Postgres text has no NUL;
- * - in Postgres, a meta key or string with NUL or a lone surrogate: `jsonb` refuses `\u0000` and unpaired
- *   `\ud83d` escapes. (SQLite keeps the JSON text as written, escapes and all, so it stores every meta.)
+ * row. Postgres cannot store NUL or a lone surrogate in a creator, a meta key or a meta string (`text` and
+ * `jsonb` refuse NUL, `jsonb` refuses an unpaired `\ud83d` escape, and drivers send text as UTF-8, which
+ * turns a lone surrogate into U+FFFD), so the differential tests leave such images out for Postgres;
+ * toSql itself is not restricted. SQLite stores them all: meta as JSON text (escapes and all), and sql.js
+ * binds text with its length, writing a lone surrogate as the same bytes SQLite decodes `\ud83d` to.
  */
 export function storable(dialect: SqlDialect, image: ImageRecord): boolean {
-  if (typeof image.creator === "string" && FRAGILE.test(image.creator)) return false;
-  return dialect === "sqlite" || !holdsFragileText(image.meta);
+  if (dialect === "sqlite") return true;
+  return !(typeof image.creator === "string" && FRAGILE.test(image.creator)) && !holdsFragileText(image.meta);
 }
 
 function holdsFragileText(value: unknown): boolean {
