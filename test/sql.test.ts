@@ -1,7 +1,8 @@
 /**
- * The SQL target against real engines: SQLite (sql.js) and Postgres (PGlite), both WASM. The rows a
- * fragment selects must be exactly the images `toPredicate` selects (the one definition of the meaning).
- * The engines start once for the file (PGlite takes a few seconds).
+ * The SQL target against real engines, all WASM: SQLite (sql.js) with meta as JSON text and as JSONB
+ * blobs, and Postgres (PGlite) with `jsonb`. The rows a fragment selects must be exactly the images
+ * `toPredicate` selects (the one definition of the meaning). The engines start once for the file (PGlite
+ * takes a few seconds).
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
