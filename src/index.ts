@@ -62,3 +62,10 @@ export {
   type ImagesSdkClient,
   type ListImagesOptions,
 } from "./integrations/list-images.js";
+export {
+  toSql,
+  type SqlDialect,
+  type SqlFragment,
+  type SqlOptions,
+  type SqlParam,
+} from "./compile/sql.js";

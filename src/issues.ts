@@ -51,7 +51,10 @@ export type IssueCode =
   // Integrations (SDK params, the Workers binding's filter).
   | "duplicate-param"
   | "binding-unsupported"
-  | "conflicting-conditions";
+  | "conflicting-conditions"
+  // SQL (`toSql` options).
+  | "invalid-sql-dialect"
+  | "invalid-column-name";
 
 /** How serious an issue is: errors make a filter unusable for the target, warnings do not. */
 export type Severity = "error" | "warning";

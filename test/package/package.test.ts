@@ -33,6 +33,7 @@ const PUBLIC_EXPORTS = [
   "toPredicate",
   "toQueryString",
   "toSearchParams",
+  "toSql",
   "tokenize",
   "validate",
 ];
