@@ -18,9 +18,14 @@ const shared: Options = {
 
 export default defineConfig([
   {
-    // The library and the emulator: ESM + CJS + .d.ts, sharing one chunk of library code.
+    // The library, its back-end entry points and the emulator: ESM + CJS + .d.ts, sharing one chunk.
     ...shared,
-    entry: { index: "src/index.ts", server: "src/server/index.ts" },
+    entry: {
+      index: "src/index.ts",
+      integrations: "src/integrations/index.ts",
+      sql: "src/compile/sql.ts",
+      server: "src/server/index.ts",
+    },
     format: ["esm", "cjs"],
     dts: true,
     splitting: true,

@@ -47,25 +47,7 @@ export { type FieldSchema, type FieldSpec } from "./schema.js";
 export { suggest, type Suggestion, type SuggestionKind, type Suggestions, type SuggestOptions } from "./assist/suggest.js";
 export { tokenize, type HighlightToken, type TokenKind } from "./assist/tokenize.js";
 export { plan, type Plan, type PlanOptions } from "./compile/plan.js";
-export { toListParams, type ListParams } from "./compile/sdk.js";
-export {
-  toBindingFilter,
-  type BindingFilter,
-  type BindingFilterValue,
-  type BindingOperators,
-} from "./compile/binding.js";
-export {
-  listImages,
-  ImagesApiError,
-  type FetchSource,
-  type Image,
-  type ImagesSdkClient,
-  type ListImagesOptions,
-} from "./integrations/list-images.js";
-export {
-  toSql,
-  type SqlDialect,
-  type SqlFragment,
-  type SqlOptions,
-  type SqlParam,
-} from "./compile/sql.js";
+export type { Image } from "./integrations/list-images.js";
+
+// Back-end targets live in their own entry points, so that a search box does not ship them:
+// `imgmeta/integrations` (listImages, toListParams, toBindingFilter) and `imgmeta/sql` (toSql).

@@ -8,17 +8,13 @@ import {
   FilterError,
   format,
   fromSearchParams,
-  ImagesApiError,
-  listImages,
   plan,
-  toBindingFilter,
-  toListParams,
   toPredicate,
   validate,
-  type BindingFilter,
   type Image,
   type ImageRecord,
 } from "../src/index.js";
+import { ImagesApiError, listImages, toBindingFilter, toListParams, type BindingFilter } from "../src/integrations/index.js";
 import { codes } from "./support/codes.js";
 import { filterArb, imageArb, rootFilterArb, SEED } from "./support/arbitraries.js";
 import { demoImages, fakeImagesApi } from "./support/fake-api.js";

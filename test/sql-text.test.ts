@@ -6,7 +6,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FilterError, toSql, type FilterNode, type Issue, type SqlDialect, type SqlFragment } from "../src/index.js";
+import {
+  FilterError,
+  type FilterNode,
+  type Issue,
+} from "../src/index.js";
+import { toSql, type SqlDialect, type SqlFragment } from "../src/compile/sql.js";
 import { SEED, filterArb } from "./support/arbitraries.js";
 import { hostileFilterArb } from "./support/sql-arbitraries.js";
 

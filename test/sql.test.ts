@@ -6,7 +6,12 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toPredicate, toSql, type FilterNode, type ImageRecord } from "../src/index.js";
+import {
+  toPredicate,
+  type FilterNode,
+  type ImageRecord,
+} from "../src/index.js";
+import { toSql } from "../src/compile/sql.js";
 import { SEED, imageArb, rootFilterArb } from "./support/arbitraries.js";
 import { filtersWithImagesArb, hostileFilterArb, hostileImageArb } from "./support/sql-arbitraries.js";
 import { openPostgres, openSqlite, storable, type Engine } from "./support/sql-engines.js";

@@ -89,7 +89,7 @@ export function banner(url: string, options: ServeOptions): string {
     "",
     "Point the official SDK at it:",
     `  const client = new Cloudflare({ baseURL: "${url}/client/v4", apiToken: "${options.token ?? "anything"}" });`,
-    `  await client.images.v2.list({ account_id: "${account}", ...toListParams('status = "active"') }); // import { toListParams } from "imgmeta"`,
+    `  await client.images.v2.list({ account_id: "${account}", ...toListParams('status = "active"') }); // import { toListParams } from "imgmeta/integrations"`,
     "or with curl:",
     `  curl -g -H "Authorization: Bearer ${options.token ?? "anything"}" "${url}/client/v4/accounts/${account}/images/v2?meta.status[eq]=active"`,
   ].join("\n");

@@ -16,24 +16,19 @@ const dist = `${root}dist/`;
 const PUBLIC_EXPORTS = [
   "DEFAULT_LIMITS",
   "FilterError",
-  "ImagesApiError",
   "MAX_CONTINUATION_TOKEN_LENGTH",
   "PER_PAGE_RANGE",
   "check",
   "format",
   "formatIssue",
   "fromSearchParams",
-  "listImages",
   "normalize",
   "parse",
   "plan",
   "suggest",
-  "toBindingFilter",
-  "toListParams",
   "toPredicate",
   "toQueryString",
   "toSearchParams",
-  "toSql",
   "tokenize",
   "validate",
 ];
@@ -60,9 +55,28 @@ describe("exports", () => {
   });
 
   it("the declarations leak no `any`", () => {
-    const declarations = readFileSync(`${dist}index.d.ts`, "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
+    const files = readdirSync(dist).filter((name) => /\.d\.c?ts$/.test(name));
+    const declarations = files.map((name) => readFileSync(`${dist}${name}`, "utf8").replace(/\/\*[\s\S]*?\*\//g, "")).join("\n");
     expect(declarations).toContain("declare function parse");
     expect(declarations).not.toMatch(/\bany\b/);
+  });
+});
+
+describe("the back-end entry points", () => {
+  it("imgmeta/integrations and imgmeta/sql export their API from ESM and CJS", async () => {
+    const require = createRequire(import.meta.url);
+    const entries = {
+      "imgmeta/integrations": ["ImagesApiError", "listImages", "toBindingFilter", "toListParams"],
+      "imgmeta/sql": ["toSql"],
+    };
+    for (const [entry, names] of Object.entries(entries)) {
+      expect(Object.keys(await import(entry)).sort(), entry).toEqual(names);
+      expect(Object.keys(require(entry) as object).sort(), entry).toEqual(names);
+    }
+    const { toSql } = (await import("imgmeta/sql")) as typeof import("../../src/compile/sql.js");
+    expect(toSql("a = 1", { dialect: "postgres" }).params).toEqual(['{"a":1}']);
+    const { toBindingFilter } = require("imgmeta/integrations") as typeof import("../../src/integrations/index.js");
+    expect(toBindingFilter("a in (1, 2)")).toEqual({ metadata: { a: { in: [1, 2] } } });
   });
 });
 
