@@ -2,8 +2,10 @@
  * Figure: linear time. For inputs of several shapes, the cost of `check` + `tokenize` + `suggest` at n and
  * at 10·n; a ratio near 10 is linear (a quadratic step would show ~100).
  */
-import { check, fromSearchParams, suggest, tokenize } from "imgmeta";
+import { lib } from "../lib.js";
 import { emit, time, type Row } from "../harness.js";
+
+const { check, fromSearchParams, suggest, tokenize } = lib;
 
 const limits = { maxInputLength: 10_000_000 };
 const shapes: Record<string, (n: number) => string> = {

@@ -1,9 +1,11 @@
 /** Figure: parse (text → AST), imgmeta against @marcbachmann/cel-js and liqe, per query. */
 import * as cel from "@marcbachmann/cel-js";
 import { parse as parseLiqe } from "liqe";
-import { parse } from "imgmeta";
+import { lib } from "../lib.js";
 import { emit, time, type Row } from "../harness.js";
 import { QUERIES } from "../queries.js";
+
+const { parse } = lib;
 
 const rows: Row[] = [];
 for (const q of QUERIES) {

@@ -7,10 +7,12 @@ import * as cel from "@marcbachmann/cel-js";
 import { compileExpression } from "filtrex";
 import { Query } from "mingo";
 import siftModule from "sift";
-import { toPredicate } from "imgmeta";
+import { lib } from "../lib.js";
 import { dataset, type BenchImage } from "../dataset.js";
 import { emit, time, type Row } from "../harness.js";
 import { QUERIES, type BenchQuery } from "../queries.js";
+
+const { toPredicate } = lib;
 
 const images = dataset();
 const mode = process.argv[2] ?? "Q1";

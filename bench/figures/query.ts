@@ -1,7 +1,9 @@
 /** Figures: text → query string, and query string → filter (`fromSearchParams`), per query. */
-import { fromSearchParams, toQueryString } from "imgmeta";
+import { lib } from "../lib.js";
 import { emit, time, type Row } from "../harness.js";
 import { QUERIES } from "../queries.js";
+
+const { fromSearchParams, toQueryString } = lib;
 
 const rows: Row[] = [];
 for (const q of QUERIES) {
