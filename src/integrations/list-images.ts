@@ -102,6 +102,7 @@ export async function* listImages(source: ImagesSdkClient | FetchSource, options
     options.signal?.throwIfAborted();
     const page = await fetchPage(token);
     for (const image of page.images ?? []) {
+      options.signal?.throwIfAborted();
       if (!keep || keep(image)) yield image;
     }
     token = page.continuation_token || undefined;
