@@ -131,30 +131,17 @@ export class FilterParser extends EmbeddedActionsParser {
     return this.ACTION(() => junction("and", operands));
   });
 
-  /** notExpression = { notOperator } primary ;  (a loop, not recursion: deep `not`s cost no stack) */
+  /**
+   * notExpression = { notOperator } ( "(" orExpression ")" | condition ) ;
+   * (`not`s are a loop, not recursion: deep `not`s cost no stack)
+   */
   notExpression = this.RULE("notExpression", (): FilterNode | undefined => {
     const nots: IToken[] = [];
     this.MANY(() => {
       nots.push(this.CONSUME(t.NotOperator));
     });
-    const operand = this.SUBRULE(this.primary);
-    return this.ACTION(() => {
-      let node = operand;
-      for (let i = nots.length - 1; i >= 0 && node; i--) {
-        node = { type: "not", operand: node, span: joinSpans(tokenSpan(nots[i]!), node.span)! };
-      }
-      return node;
-    });
-  });
-
-  // Alternatives built once and reused (they capture nothing but `this`): Chevrotain's own advice.
-  private primaryAlternatives: IOrAlt<FilterNode | undefined>[] | undefined;
-  private conditionAlternatives: IOrAlt<ConditionTail>[] | undefined;
-
-  /** primary = "(" orExpression ")" | condition ; */
-  primary = this.RULE("primary", (): FilterNode | undefined =>
-    this.OR(
-      (this.primaryAlternatives ??= [
+    const operand = this.OR(
+      (this.operandAlternatives ??= [
         {
           ALT: () => {
             this.CONSUME(t.LParen);
@@ -165,15 +152,31 @@ export class FilterParser extends EmbeddedActionsParser {
         },
         { ALT: () => this.SUBRULE(this.condition) },
       ]),
-    ),
-  );
+    );
+    return this.ACTION(() => {
+      let node = operand;
+      for (let i = nots.length - 1; i >= 0 && node; i--) {
+        node = { type: "not", operand: node, span: joinSpans(tokenSpan(nots[i]!), node.span)! };
+      }
+      return node;
+    });
+  });
+
+  // Alternatives built once and reused (they capture nothing but `this`): Chevrotain's own advice.
+  private operandAlternatives: IOrAlt<FilterNode | undefined>[] | undefined;
+  private conditionAlternatives: IOrAlt<ConditionTail>[] | undefined;
 
   /**
-   * condition = path ( comparisonOperator value
-   *                  | [ "not" ] "in" "(" value { "," value } ")" ) ;
+   * condition = segment { "." segment }
+   *             ( comparisonOperator value | [ "not" ] "in" "(" value { "," value } ")" ) ;
+   * (the path is part of the rule: a rule of its own costs a call per condition)
    */
   condition = this.RULE("condition", (): FilterNode | undefined => {
-    const field = this.SUBRULE(this.path);
+    const segments: IToken[] = [this.CONSUME(t.Segment)];
+    this.MANY(() => {
+      this.CONSUME(t.Dot);
+      segments.push(this.CONSUME2(t.Segment));
+    });
     const tail = this.OR(
       (this.conditionAlternatives ??= [
         {
@@ -187,27 +190,17 @@ export class FilterParser extends EmbeddedActionsParser {
             const not = this.OPTION(() => this.CONSUME(t.Not));
             this.CONSUME(t.In);
             this.CONSUME(t.LParen);
-            const values = [this.CONSUME2(t.Value)];
-            this.MANY(() => {
+            const values = [this.CONSUME3(t.Value)];
+            this.MANY2(() => {
               this.CONSUME(t.Comma);
-              values.push(this.CONSUME3(t.Value));
+              values.push(this.CONSUME4(t.Value));
             });
             return { not, values, close: this.CONSUME(t.RParen) };
           },
         },
       ]),
     );
-    return this.ACTION(() => this.toCondition(field, tail));
-  });
-
-  /** path = segment { "." segment } ; */
-  path = this.RULE("path", (): Field => {
-    const segments: IToken[] = [this.CONSUME(t.Segment)];
-    this.MANY(() => {
-      this.CONSUME(t.Dot);
-      segments.push(this.CONSUME2(t.Segment));
-    });
-    return this.ACTION(() => this.toField(segments));
+    return this.ACTION(() => this.toCondition(this.toField(segments), tail));
   });
 
   private toCondition(field: Field | undefined, tail: ConditionTail | undefined): FilterNode | undefined {
