@@ -3,7 +3,7 @@
  * unknown fields (warnings, with "did you mean"), values of the wrong type, and values outside an enum;
  * `suggest` completes field names and values from it.
  */
-import { scalarType, type Field, type FilterNode, type Literal, type Scalar, type ScalarType } from "./ast.js";
+import { scalarType, type CompareNode, type Field, type FilterNode, type InNode, type Literal, type Scalar, type ScalarType } from "./ast.js";
 import { didYouMean } from "./assist/did-you-mean.js";
 import { formatField, formatScalar } from "./format.js";
 import { issueAt, withReplacement, type Issue } from "./issues.js";
@@ -49,17 +49,18 @@ export function checkFields(filter: FilterNode, fields: FieldSchema): Issue[] {
       case "all":
         return;
       case "compare":
-        checkCondition(node.field, [node.value], fields, issues);
-        return;
       case "in":
-        checkCondition(node.field, node.values, fields, issues);
+        checkCondition(node, fields, issues);
     }
   };
   visit(filter);
   return issues;
 }
 
-function checkCondition(field: Field, values: readonly Literal[], fields: FieldSchema, issues: Issue[]): void {
+function checkCondition(node: CompareNode | InNode, fields: FieldSchema, issues: Issue[]): void {
+  const field = node.field;
+  const values = node.type === "in" ? node.values : [node.value];
+  const isRange = node.type === "compare" && node.op !== "eq" && node.op !== "ne";
   const key = schemaKey(field);
   if (key === undefined) return; // creator: checked by the API rules
   const entry = Object.hasOwn(fields, key) ? fields[key] : undefined;
@@ -75,11 +76,18 @@ function checkCondition(field: Field, values: readonly Literal[], fields: FieldS
     return;
   }
   const spec = fieldSpec(entry);
+  if (isRange && spec.type !== "number") {
+    issues.push(
+      issueAt("type-mismatch", `${key} is a ${spec.type}: <, <=, > and >= apply only to number fields`, node.span),
+    );
+    return;
+  }
   for (const literal of values) {
     const type = scalarType(literal.value);
     if (type !== spec.type) {
       issues.push(typeMismatch(key, spec, literal));
-    } else if (spec.values && !spec.values.includes(literal.value)) {
+    } else if (spec.values && !isRange && !spec.values.includes(literal.value)) {
+      // A range bound need not be one of the values: `priority > 2.5` is fine.
       const guess = typeof literal.value === "string" ? didYouMean(literal.value, spec.values.filter((v): v is string => typeof v === "string")) : undefined;
       const allowed = spec.values.map(formatScalar).join(", ");
       issues.push(

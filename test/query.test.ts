@@ -68,7 +68,7 @@ describe("toQueryString", () => {
 });
 
 describe("toSearchParams", () => {
-  it("gives URLSearchParams that encode fully, as the official SDK sends them", () => {
+  it("gives URLSearchParams, which percent-encode everything when written out", () => {
     const params = toSearchParams('status = "active" and priority in (4, 5)', { perPage: 100 });
     expect([...params]).toEqual([
       ["meta.status[eq:string]", "active"],

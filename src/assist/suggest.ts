@@ -95,22 +95,22 @@ export function suggest(text: string, cursor: number, options?: SuggestOptions):
     if (!items.has(item.insert) && matchesPrefix(item, prefix)) items.set(item.insert, item);
   };
 
+  const target = operatorsFor(preceding, fields);
   const paths = sharedParser().computeContentAssist("filter", preceding);
   for (const { nextTokenType: next, ruleStack } of paths) {
     const rule = ruleStack.at(-1);
     if (next === t.Segment) {
       fieldItems(preceding, fields).forEach(add);
     } else if (next === t.CompareOperator) {
-      const spec = specOf(schemaKeyBefore(preceding, preceding.length), fields);
       for (const [operator, detail] of OPERATORS) {
         const isRange = operator !== "=" && operator !== "!=";
-        if (isRange && spec && spec.type !== "number") continue; // ranges match numbers only
+        if (isRange && !target.ranges) continue; // ranges match numbers only
         add({ label: operator, insert: operator, kind: "operator", detail });
       }
     } else if (next === t.In) {
-      add({ label: "in", insert: "in", kind: "operator", detail: "any of a list: in (a, b)" });
+      if (target.lists) add({ label: "in", insert: "in", kind: "operator", detail: "any of a list: in (a, b)" });
     } else if (next === t.Not) {
-      add({ label: "not in", insert: "not in", kind: "operator", detail: "none of a list: not in (a, b)" });
+      if (target.lists) add({ label: "not in", insert: "not in", kind: "operator", detail: "none of a list: not in (a, b)" });
     } else if (next === t.Value) {
       valueItems(conditionField(preceding), fields).forEach(add);
     } else {
@@ -185,6 +185,17 @@ function valueItems(field: string | undefined, fields: FieldSchema): Suggestion[
 function specOf(field: string | undefined, fields: FieldSchema): FieldSpec | undefined {
   const entry = field !== undefined && Object.hasOwn(fields, field) ? fields[field] : undefined;
   return entry === undefined ? undefined : fieldSpec(entry);
+}
+
+/**
+ * Which operators make sense after the path just written: the creator takes `=` and `!=` (with a string),
+ * ranges need a number field and lists a string or number field (the API has no `in` for booleans).
+ */
+function operatorsFor(preceding: readonly IToken[], fields: FieldSchema): { ranges: boolean; lists: boolean } {
+  const { segments, bare } = pathBefore(preceding, preceding.length);
+  if (bare && segments.length === 1 && segments[0] === "creator") return { ranges: false, lists: false };
+  const type = specOf(schemaKeyBefore(preceding, preceding.length), fields)?.type;
+  return { ranges: type === undefined || type === "number", lists: type !== "boolean" };
 }
 
 /** The schema key of the condition being written: the path before its operator or `in`. */

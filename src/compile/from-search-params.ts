@@ -52,10 +52,14 @@ export function fromSearchParams(input: SearchParamsInput, options?: FromSearchP
   return filter;
 }
 
-/** The query of a string that may be a whole URL or start with `?`. */
+/**
+ * The query of a string that may be a whole URL (`https://…/images/v2?…`), a path (`/images/v2?…`, as the
+ * API docs write their examples), or a query with or without its `?`. A query never starts with `/`.
+ */
 function queryPart(input: string): string {
-  const question = input.indexOf("?");
-  if (question >= 0 && /^[a-z][a-z0-9+.-]*:\/\//i.test(input)) {
+  if (/^(?:[a-z][a-z0-9+.-]*:\/\/|\/)/i.test(input)) {
+    const question = input.indexOf("?");
+    if (question < 0) return "";
     const hash = input.indexOf("#", question);
     return input.slice(question + 1, hash < 0 ? undefined : hash);
   }
@@ -107,7 +111,14 @@ function readParam(param: Param, issues: Issue[]): FilterNode | undefined {
   if (key === "creator") {
     return { type: "compare", op: "eq", field: withSpan({ type: "creator" }, span), value: withSpan({ value }, valueSpan(param)), ...spanned(span) };
   }
-  if (key !== "meta" && !key.startsWith("meta.") && !key.startsWith("meta[")) return undefined;
+  if (key !== "meta" && !key.startsWith("meta.") && !key.startsWith("meta[")) {
+    // Other parameters (per_page, sort_order, continuation_token, ...) are not filters; but a key with
+    // brackets was meant as one (`mata.status[eq]`), and dropping it would widen the filter silently.
+    if (key.includes("[")) {
+      issues.push(issueAt("malformed-param", `${JSON.stringify(key)} is not a filter parameter; filter keys start with "meta."`, span));
+    }
+    return undefined;
+  }
 
   const match = FILTER_KEY.exec(key);
   const segments = match?.[1]?.split(".");

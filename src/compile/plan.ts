@@ -4,7 +4,7 @@
  * exactly what the whole filter selects; a property test proves it.
  */
 import type { FilterNode } from "../ast.js";
-import { FilterError, locateIssues } from "../issues.js";
+import { FilterError, issueAt, locateIssues } from "../issues.js";
 import { resolveLimits, type LimitOptions, type Limits } from "../limits.js";
 import { normalize } from "../normalize.js";
 import { parse } from "../parse.js";
@@ -55,7 +55,7 @@ export function plan(filterOrText: FilterNode | string, options?: PlanOptions): 
   const keys = new Set<string>();
   let metadata = 0;
   for (const node of [...pushable].sort(byNarrowness)) {
-    const key = compileParams(node)[0]![0];
+    const key = compileParams(node, { limits })[0]![0];
     const isCreator = key === "creator";
     // One creator at most (the API takes one); as many metadata filters as the limit allows.
     if (isCreator ? keys.has(key) : metadata >= limits.maxFilters) continue;
@@ -70,6 +70,12 @@ export function plan(filterOrText: FilterNode | string, options?: PlanOptions): 
 
   if (residual && options?.allowResidual === false) {
     const issues = validateNormal(normal, limits);
+    // What the API could take but this plan could not send: a second condition on a key already used.
+    if (issues.length === 0) {
+      for (const node of rest) {
+        issues.push(issueAt("duplicate-param", "another condition already uses this parameter key, which can be sent once", node.span));
+      }
+    }
     throw new FilterError(text === undefined ? issues : locateIssues(text, issues), text);
   }
   const pushed: FilterNode =

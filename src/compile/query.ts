@@ -27,8 +27,8 @@ export interface QueryOptions extends LimitOptions {
 }
 
 /**
- * The parameters as `URLSearchParams` (which percent-encodes them fully when written out, as the
- * official SDK does).
+ * The parameters as `URLSearchParams`. (Its `toString()` percent-encodes everything but writes a space as
+ * `+`; {@link toQueryString} writes `%20`, as the official SDK does.)
  * @throws FilterError with every issue when the filter does not parse or the API cannot express it.
  */
 export function toSearchParams(filterOrText: FilterNode | string, options?: QueryOptions): URLSearchParams {
@@ -42,9 +42,15 @@ export function toSearchParams(filterOrText: FilterNode | string, options?: Quer
  * @throws FilterError as {@link toSearchParams} does.
  */
 export function toQueryString(filterOrText: FilterNode | string, options?: QueryOptions): string {
-  return compileParams(filterOrText, options)
-    .map(([key, value]) => `${encode(key, KEY_SAFE)}=${encode(value, VALUE_SAFE)}`)
-    .join("&");
+  return formatQuery(compileParams(filterOrText, options));
+}
+
+/**
+ * Writes parameters as a query string, percent-encoding only what would change the meaning (a space is
+ * `%20`, never `+`, whose meaning the API does not document).
+ */
+export function formatQuery(pairs: Iterable<readonly [string, string]>): string {
+  return [...pairs].map(([key, value]) => `${encode(key, KEY_SAFE)}=${encode(value, VALUE_SAFE)}`).join("&");
 }
 
 /** The `[key, value]` pairs of a filter and list options, in order. */

@@ -6,6 +6,7 @@
 import type { FilterNode } from "../ast.js";
 import { toPredicate, type ImageRecord } from "../compile/predicate.js";
 import { plan } from "../compile/plan.js";
+import { formatQuery } from "../compile/query.js";
 
 /** An image as List images V2 returns it (every field optional, as the official SDK types it). */
 export interface Image extends ImageRecord {
@@ -151,11 +152,12 @@ function restPages(source: FetchSource, params: URLSearchParams, options: ListIm
   const baseDelay = source.retry?.baseDelayMs ?? 500;
   const maxDelay = source.retry?.maxDelayMs ?? 8000;
   return async (token) => {
-    const query = new URLSearchParams(params);
-    if (options.perPage !== undefined) query.set("per_page", String(options.perPage));
-    if (options.sortOrder !== undefined) query.set("sort_order", options.sortOrder);
-    if (token !== undefined) query.set("continuation_token", token);
-    const url = `${base}/accounts/${encodeURIComponent(options.accountId)}/images/v2?${query}`;
+    const query: [string, string][] = [...params];
+    if (options.perPage !== undefined) query.push(["per_page", String(options.perPage)]);
+    if (options.sortOrder !== undefined) query.push(["sort_order", options.sortOrder]);
+    if (token !== undefined) query.push(["continuation_token", token]);
+    // Spaces as %20, as the official SDK sends them (URLSearchParams would write +).
+    const url = `${base}/accounts/${encodeURIComponent(options.accountId)}/images/v2?${formatQuery(query)}`;
     for (let attempt = 0; ; attempt++) {
       options.signal?.throwIfAborted();
       let response: Response;

@@ -12,6 +12,7 @@ import {
   suggest,
   tokenize,
   toPredicate,
+  toQueryString,
   type FieldSchema,
   type FieldSpec,
   type Filter,
@@ -205,8 +206,8 @@ function startSearch(): void {
     return;
   }
   // What the API cannot express is not an obstacle here: plan sends what it can and the rest is applied below.
-  const { params, residual } = plan(filter);
-  queryText.textContent = decodeURIComponent(params.toString()) || "(no filter: every image)";
+  const { params, residual, pushed } = plan(filter);
+  queryText.textContent = toQueryString(pushed) || "(no filter: every image)";
   residualText.textContent = residual ? `Applied here, since the API cannot express it: ${format(residual)}` : "";
   search = { params, keep: residual ? toPredicate(residual) : undefined, token: undefined, shown: 0, scanned: 0, controller: new AbortController() };
   imagesGrid.replaceChildren();

@@ -63,9 +63,15 @@ export function readFilter(text: string, limits: Limits): ReadResult {
   const parser = sharedParser();
   parser.input = tokens;
   const root = parser.filter();
+  const reported = sortIssues([...issues]);
   for (const error of parser.errors) {
     const issue = parserIssue(error, tokens, text);
-    if (issue) issues.push(issue);
+    // An error right after another one is usually its echo (recovery resumes at the next token): one
+    // problem, one issue.
+    if (issue && !reported.some((earlier) => echoes(earlier, issue, text))) {
+      issues.push(issue);
+      reported.push(issue);
+    }
   }
   for (const problem of parser.valueProblems) {
     issues.push(
@@ -77,6 +83,11 @@ export function readFilter(text: string, limits: Limits): ReadResult {
     );
   }
   return { filter: root, issues: sortIssues(issues) };
+}
+
+/** Whether `issue` starts where `earlier` ends, with nothing but spaces between. */
+function echoes(earlier: Issue, issue: Issue, text: string): boolean {
+  return earlier.start <= issue.start && earlier.end <= issue.start && text.slice(earlier.end, issue.start).trim() === "";
 }
 
 function retype(token: IToken, type: TokenType): void {
@@ -108,11 +119,26 @@ const CHARACTER_HINTS: Readonly<Record<string, string>> = {
 
 function unexpectedCharacter(text: string, span: Span): Issue {
   const chars = text.slice(span.start, span.end);
+  if (/^\p{L}/u.test(chars)) return nonAsciiWord(text, span);
   const first = chars[0] ?? "";
   const hint = CHARACTER_HINTS[first];
   const shown = chars.length > 12 ? `${chars.slice(0, 12)}…` : chars;
   const what = chars.length === 1 ? `the character "${shown}"` : `the characters "${shown}"`;
   return issueAt("unexpected-character", `${what} cannot be used here${hint ? `: ${hint}` : ""}`, span);
+}
+
+/** A word with letters beyond ASCII (`café`): bare names and values are ASCII, so it needs quoting. */
+function nonAsciiWord(text: string, span: Span): Issue {
+  let start = span.start;
+  let end = span.end;
+  while (start > 0 && /[\p{L}\p{N}_-]/u.test(text[start - 1]!)) start--;
+  while (end < text.length && /[\p{L}\p{N}_-]/u.test(text[end]!)) end++;
+  const word = text.slice(start, end);
+  return issueAt(
+    "unexpected-character",
+    `bare names and values are ASCII: write ${JSON.stringify(word)} in quotes for a value, or \`${word}\` in backticks for a name`,
+    { start, end },
+  );
 }
 
 function unterminatedIssue(token: IToken): Issue {
@@ -171,9 +197,7 @@ function parserIssue(error: IRecognitionException, tokens: readonly IToken[], te
   const expects = (name: string) => facts.expected.includes(name);
 
   if (facts.kind === "not-all-input") {
-    if (!previous) {
-      return issueAt("expected-field", `expected a condition (a field name, "(" or "not")${found}`, span);
-    }
+    if (!previous) return keywordAsName(token, span) ?? issueAt("expected-field", `expected a condition (a field name, "(" or "not")${found}`, span);
     const keyword = token.tokenType === t.Identifier ? didYouMean(token.image, ["and", "or"]) : undefined;
     if (keyword) {
       return withReplacement(
@@ -190,6 +214,13 @@ function parserIssue(error: IRecognitionException, tokens: readonly IToken[], te
         );
   }
   if (expects("Value")) {
+    if (isWord(token)) {
+      const quoted = JSON.stringify(token.image);
+      return withReplacement(
+        issueAt("expected-value", `${quote(token.image)} is a keyword; to use it as a value, quote it: ${quoted}`, span),
+        quoted,
+      );
+    }
     return issueAt("expected-value", `expected a value${after} ${VALUE_HINT}${found}`, span);
   }
   if (facts.rule === "condition" && facts.kind === "no-viable") {
@@ -223,6 +254,8 @@ function parserIssue(error: IRecognitionException, tokens: readonly IToken[], te
       : issueAt("unclosed-paren", `expected ")" to close the "("${where}${found}`, span);
   }
   if (expects("Segment") || expects("LParen")) {
+    const asName = keywordAsName(token, span);
+    if (asName) return asName;
     if (previous?.tokenType === t.Dot) {
       return issueAt("expected-field", `expected a name after "."${found}`, span);
     }
@@ -249,6 +282,19 @@ const OPERATOR_WORDS: Readonly<Record<string, string>> = {
 
 function operatorFor(word: string): string | undefined {
   return OPERATOR_WORDS[word.toLowerCase()] ?? didYouMean(word, ["in", "not"]);
+}
+
+/** A keyword (`in`, `true`...) or a number where a name was expected: it needs backticks. */
+function keywordAsName(token: IToken, span: Span): Issue | undefined {
+  if (!isWord(token) && token.tokenType !== t.NumberLiteral) return undefined;
+  const quoted = `\`${token.image}\``;
+  const why = token.tokenType === t.NumberLiteral ? "a bare name cannot start with a digit" : `${quote(token.image)} is a keyword`;
+  return withReplacement(issueAt("expected-field", `${why}; to use it as a name, write it in backticks: ${quoted}`, span), quoted);
+}
+
+/** A keyword spelled as a word (`in`, `and`, `true`...), where a name or a value was expected. */
+function isWord(token: IToken): boolean {
+  return t.KEYWORD_TOKENS.includes(token.tokenType);
 }
 
 function isEnd(token: IToken): boolean {
