@@ -47,7 +47,8 @@ function normalizeIn(node: InNode): FilterNode {
 function uniqueLiterals(values: readonly Literal[]): Literal[] {
   const seen = new Set<string>();
   return values.filter((literal) => {
-    const key = formatScalar(literal.value);
+    // -0 and 0 are one value under `=`: the key writes both as 0.
+    const key = Object.is(literal.value, -0) ? "0" : formatScalar(literal.value);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -136,9 +137,10 @@ function mergeEqualities(operands: readonly FilterNode[]): FilterNode[] {
   }
   for (const group of groups.values()) {
     if (group.count === 1) continue;
-    const span = group.spans.length > 0
-      ? { start: Math.min(...group.spans.map((s) => s.start)), end: Math.max(...group.spans.map((s) => s.end)) }
-      : undefined;
+    const span = group.spans.reduce<Span | undefined>(
+      (all, one) => (all ? { start: Math.min(all.start, one.start), end: Math.max(all.end, one.end) } : one),
+      undefined,
+    );
     out[group.index] = normalizeIn(withSpan({ type: "in", field: group.field, values: group.values, negated: false }, span));
   }
   return out.filter((node): node is FilterNode => node !== undefined);

@@ -65,6 +65,9 @@ function isCondition(node: FilterNode): node is CompareNode | InNode {
 }
 
 function structureIssue(node: FilterNode): Issue {
+  if (node.type === "or" && node.operands.every((operand) => (operand.type === "compare" || operand.type === "in") && operand.field.type === "creator")) {
+    return issueAt("or-not-supported", "the API takes one creator per request: an or of creators cannot be sent", node.span);
+  }
   if (node.type === "or") {
     return issueAt(
       "or-not-supported",
@@ -100,6 +103,10 @@ const UNADDRESSABLE = /[.[\]]/;
 
 function checkPath(field: Field, limits: Limits, issues: Issue[]): void {
   if (field.type !== "meta") return;
+  if (field.path.length === 0) {
+    issues.push(issueAt("unaddressable-segment", "a metadata path needs at least one name", field.span));
+    return;
+  }
   const spans = field.segmentSpans;
   field.path.forEach((segment, i) => {
     const span = spans?.[i] ?? field.span;
@@ -160,6 +167,10 @@ function checkCompare(node: CompareNode, issues: Issue[]): void {
 }
 
 function checkList(node: InNode, limits: Limits, issues: Issue[]): void {
+  if (node.values.length === 0) {
+    issues.push(issueAt("empty-list-value", 'an "in" list needs at least one value', node.span));
+    return;
+  }
   const firstType = scalarType(node.values[0]!.value);
   let reportedMixed = false;
   node.values.forEach((literal, i) => {

@@ -61,6 +61,15 @@ describe("field schemas", () => {
     expect(issues[0]!.replacement).toBe(replacement);
   });
 
+  it("range bounds need not be enum values, but ranges need number fields", () => {
+    const ranked: FieldSchema = { priority: { type: "number", values: [1, 2, 3, 4, 5] }, status: "string" };
+    expect(check("priority > 2.5 and priority <= 10", { fields: ranked }).issues).toEqual([]);
+    expect(check("priority = 7", { fields: ranked }).issues.map((i) => i.code)).toEqual(["unknown-value"]);
+    const [issue] = check("status > 5", { fields: ranked }).issues.filter((i) => i.code === "type-mismatch");
+    expect(issue).toMatchObject({ message: "status is a string: <, <=, > and >= apply only to number fields" });
+    expect(issue!.replacement).toBeUndefined();
+  });
+
   it("unknown fields are warnings: the filter is still ok", () => {
     const result = check("colour = red", { fields });
     expect(result.ok).toBe(true);
@@ -128,6 +137,8 @@ describe("suggest", () => {
     ["meta.region.name = |", ['"eu-west"', '"us-east"'], ""],
     ["status = active |", ["and", "or"], ""],
     ["status = active a|", ["and"], "a"],
+    ["creator |", ["=", "!="], ""], // the creator takes = with a string
+    ["enabled |", ["=", "!="], ""], // no ranges and no in for booleans
     ["(status = active |", ["and", "or", ")"], ""],
     ["priority in (4 |", [",", ")"], ""],
     ["status = active and |", ["not", "(", "creator", "status", "priority", "region.name", "enabled", "`my key`"], ""],

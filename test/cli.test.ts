@@ -33,8 +33,12 @@ describe("imgmeta compile", () => {
     expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
   });
 
-  it("reports bad options plainly", async () => {
-    expect((await run(["compile", "--per-page", "5", "a = 1"])).stderr).toContain("perPage must be a whole number from 10 to 10000");
+  it("reports bad options plainly, as bad usage (exit 2)", async () => {
+    for (const flag of [["--per-page", "5"], ["--per-page", "abc"], ["--sort-order", "up"]]) {
+      const result = await run(["compile", ...flag, "a = 1"]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^imgmeta compile: --(per-page must be a whole number from 10 to 10000|sort-order must be asc or desc), not "/);
+    }
     const unknown = await run(["compile", "--bogus", "a = 1"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Unknown option '--bogus'");

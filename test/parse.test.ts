@@ -72,7 +72,8 @@ describe("values", () => {
     ['"5"', "5"],
   ])("%s", (written, value) => {
     const filter = parse(`x = ${written}`);
-    expect(filter.type === "compare" && filter.value.value).toStrictEqual(value);
+    if (filter.type !== "compare") throw new Error(`expected a comparison, got ${filter.type}`);
+    expect(filter.value.value).toStrictEqual(value);
   });
 
   it("numbers too large for a double are read as infinities (the validator refuses them)", () => {
@@ -258,6 +259,12 @@ describe("guards", () => {
     const text = Array.from({ length: 100_000 }, (_, i) => `k${i % 7} = ${i}`).join(" and ");
     const filter = parse(text, { limits: { maxInputLength: 10_000_000 } });
     expect(filter.type === "and" && filter.operands.length).toBe(100_000);
+  });
+
+  it("a limit raised past what the stack holds still gives an issue, and the parser reads on afterwards", () => {
+    const deep = "(".repeat(20_000) + "a = 1" + ")".repeat(20_000);
+    expect(check(deep, { limits: { maxNestingDepth: 1e6, maxInputLength: 1e6 } }).issues.map((i) => i.code)).toEqual(["nesting-too-deep"]);
+    expect(format(parse("(a = 1) and b = 2"))).toBe("a = 1 and b = 2");
   });
 
   it("nesting up to the limit is fine, and the limit can be raised", () => {

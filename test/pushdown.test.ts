@@ -42,6 +42,16 @@ describe("plan", () => {
     expect(result.exact).toBe(residual === null);
   });
 
+  it("honours the caller's limits", () => {
+    expect(plan("a.b.c.d.e.f = 1", { limits: { maxPathSegments: 10 } }).exact).toBe(true);
+    expect(plan(`a in (${Array.from({ length: 11 }, (_, i) => i).join(", ")})`, { limits: { maxListValues: 20 } }).exact).toBe(true);
+    expect(plan("a = 1 and b = 2 and c = 3", { limits: { maxFilters: 2 } }).residual).toMatchObject({ type: "compare" });
+  });
+
+  it("names the condition a unique key left out when residuals are refused", () => {
+    expect(codes(() => plan("a > 1 and a > 2", { uniqueKeys: true, allowResidual: false }))).toEqual(["duplicate-param"]);
+  });
+
   it("can refuse residuals", () => {
     expect(codes(() => plan("a = 1 or b = 2", { allowResidual: false }))).toEqual(["or-not-supported"]);
     expect(plan("a = 1", { allowResidual: false }).exact).toBe(true);
@@ -118,6 +128,15 @@ describe("toBindingFilter", () => {
     expect(toBindingFilter("")).toEqual({});
   });
 
+  it("applies the binding's own rules, not those of the query string", () => {
+    // A list is a real array there, so "" and | are fine; conditions merged on one path count once.
+    expect(toBindingFilter('a in ("", "x|y")')).toEqual({ metadata: { a: { in: ["", "x|y"] } } });
+    expect(toBindingFilter("a > 1 and a < 5 and b > 1 and b < 5 and c > 1 and c < 5")).toEqual({
+      metadata: { a: { gt: 1, lt: 5 }, b: { gt: 1, lt: 5 }, c: { gt: 1, lt: 5 } },
+    });
+    expect(codes(() => toBindingFilter("a = 1 and b = 1 and c = 1 and d = 1 and e = 1 and f = 1"))).toEqual(["too-many-filters"]);
+  });
+
   it.each([
     ["a != 1", "negation-not-supported"],
     ["a = 1 or b = 2", "or-not-supported"],
@@ -184,6 +203,12 @@ describe("listImages", () => {
     expect(ids(found)).toEqual(expected(filter));
   });
 
+  it("sends spaces as %20, as the official SDK does", async () => {
+    const requests: string[] = [];
+    await collect(listImages({ apiToken: "t", fetch: fakeImagesApi(images, { requests }) }, { accountId: "acc", filter: 'status = "in review" and tag = "a+b"' }));
+    expect(requests[0]).toContain("meta.status[eq:string]=in%20review&meta.tag[eq:string]=a%2Bb");
+  });
+
   it("sorts as asked", async () => {
     const found = await collect(listImages({ apiToken: "t", fetch: fakeImagesApi(images) }, { accountId: "acc", sortOrder: "asc", perPage: 10 }));
     expect(ids(found)).toEqual(ids(images));
@@ -226,6 +251,14 @@ describe("listImages", () => {
     };
     await expect(walk()).rejects.toThrow("enough");
     expect(seen).toHaveLength(10);
+  });
+
+  it("checks perPage and sortOrder before any request", async () => {
+    const requests: string[] = [];
+    const source = { apiToken: "t", fetch: fakeImagesApi(images, { requests }) };
+    await expect(collect(listImages(source, { accountId: "acc", perPage: 5 }))).rejects.toThrow(FilterError);
+    await expect(collect(listImages(source, { accountId: "acc", sortOrder: "up" as "asc" }))).rejects.toThrow(FilterError);
+    expect(requests).toEqual([]);
   });
 
   it("refuses a filter that does not parse before any request", async () => {

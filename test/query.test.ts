@@ -101,6 +101,17 @@ describe("fromSearchParams", () => {
     expect(format(fromSearchParams(path))).toBe(text);
   });
 
+  it("reads a path or a URL before the query, as the API docs write their examples", () => {
+    expect(format(fromSearchParams("/images/v2?meta.status[eq:string]=active"))).toBe('status = "active"');
+    expect(format(fromSearchParams("/accounts/a/images/v2?meta.status[eq]=active&creator=u"))).toBe('status = "active" and creator = "u"');
+    expect(format(fromSearchParams("https://api.cloudflare.com/client/v4/accounts/a/images/v2?creator=u#top"))).toBe('creator = "u"');
+  });
+
+  it("refuses bracketed keys that are not filters, rather than widen the filter silently", () => {
+    expect(codes(() => fromSearchParams("mata.status[eq]=active"))).toEqual(["malformed-param"]);
+    expect(codes(() => fromSearchParams("metadata.x[eq]=1"))).toEqual(["malformed-param"]);
+  });
+
   it("reads percent-encoded keys, as the official SDK sends them", () => {
     expect(format(fromSearchParams("meta.status%5Beq%5D=active&meta.a.b%5Bin%3Anumber%5D=1%7C2&meta.x%5Beq%5D=eu%20west"))).toBe(
       'status = "active" and a.b in (1, 2) and x = "eu west"',

@@ -2,7 +2,7 @@
  * The API's rules, one issue each, at the exact span concerned.
  */
 import { describe, expect, it } from "vitest";
-import { check, DEFAULT_LIMITS, parse, validate, type Issue } from "../src/index.js";
+import { check, DEFAULT_LIMITS, parse, toQueryString, validate, type Issue } from "../src/index.js";
 
 /** The written text each issue points at. */
 function pointed(text: string, issues: readonly Issue[]): [string, string][] {
@@ -93,6 +93,20 @@ describe("validate", () => {
     ]);
     expect(DEFAULT_LIMITS).toMatchObject({ maxFilters: 5, maxPathSegments: 5, maxListValues: 10 });
     expect(Object.isFrozen(DEFAULT_LIMITS)).toBe(true);
+  });
+
+  it("refuses hand-built shapes the language cannot write: an empty path, an empty list", () => {
+    expect(validate({ type: "compare", op: "eq", field: { type: "meta", path: [] }, value: { value: 1 } }).map((i) => i.code)).toEqual(["unaddressable-segment"]);
+    expect(validate({ type: "in", field: { type: "meta", path: ["a"] }, values: [], negated: false }).map((i) => i.code)).toEqual(["empty-list-value"]);
+  });
+
+  it("says why an or of creators cannot be sent", () => {
+    expect(check("creator = a or creator = b").issues[0]!.message).toBe("the API takes one creator per request: an or of creators cannot be sent");
+  });
+
+  it("treats -0 and 0 as one value when dropping duplicates", () => {
+    expect(toQueryString("x in (0, -0, 1)")).toBe("meta.x[in:number]=0|1");
+    expect(toQueryString("x = 0 and x = -0")).toBe("meta.x[eq:number]=0");
   });
 
   it("validates filters built by hand, without spans", () => {

@@ -12,6 +12,7 @@ import { fromSearchParams } from "../compile/from-search-params.js";
 import { toQueryString, type QueryOptions } from "../compile/query.js";
 import { format } from "../format.js";
 import { FilterError, formatIssue } from "../issues.js";
+import { PER_PAGE_RANGE } from "../limits.js";
 
 /** Where the CLI reads and writes. */
 export interface CliIO {
@@ -65,8 +66,7 @@ export async function main(argv: readonly string[], io: CliIO, extra: Readonly<R
       return 1;
     }
     if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
-      io.stderr(`imgmeta ${command}: ${error.message}`);
-      return 2;
+      return usageError(command, error.message, io);
     }
     throw error;
   }
@@ -83,10 +83,25 @@ async function compile(argv: readonly string[], io: CliIO): Promise<number> {
     options: { "per-page": { type: "string" }, "sort-order": { type: "string" } },
   });
   const options: { -readonly [K in keyof QueryOptions]: QueryOptions[K] } = {};
-  if (values["per-page"] !== undefined) options.perPage = Number(values["per-page"]);
-  if (values["sort-order"] !== undefined) options.sortOrder = values["sort-order"] as "asc" | "desc";
+  const perPage = values["per-page"];
+  const sortOrder = values["sort-order"];
+  if (perPage !== undefined) {
+    options.perPage = Number(perPage);
+    if (!(Number.isInteger(options.perPage) && options.perPage >= PER_PAGE_RANGE.min && options.perPage <= PER_PAGE_RANGE.max)) {
+      return usageError("compile", `--per-page must be a whole number from ${PER_PAGE_RANGE.min} to ${PER_PAGE_RANGE.max}, not ${JSON.stringify(perPage)}`, io);
+    }
+  }
+  if (sortOrder !== undefined) {
+    if (sortOrder !== "asc" && sortOrder !== "desc") return usageError("compile", `--sort-order must be asc or desc, not ${JSON.stringify(sortOrder)}`, io);
+    options.sortOrder = sortOrder;
+  }
   io.stdout(toQueryString(await input(positionals, io), options));
   return 0;
+}
+
+function usageError(command: string, message: string, io: CliIO): number {
+  io.stderr(`imgmeta ${command}: ${message}`);
+  return 2;
 }
 
 async function checkCommand(argv: readonly string[], io: CliIO): Promise<number> {

@@ -28,6 +28,9 @@ export interface BindingFilter {
   metadata?: Record<string, BindingFilterValue>;
 }
 
+/** Rules that exist only because of the query-string form (`|` separates list values there). */
+const QUERY_STRING_ONLY: ReadonlySet<string> = new Set(["pipe-in-value", "empty-list-value"]);
+
 /** What one path collects before it is written out. */
 interface PathConditions {
   readonly first: FilterNode;
@@ -62,7 +65,20 @@ export function toBindingFilter(filterOrText: FilterNode | string, options?: Lim
     if (node.type === "compare" && node.op !== "ne") collect(byPath, node);
     else if (node.type === "in" && !node.negated) collect(byPath, node);
   }
-  issues.push(...validateNormal(normal, resolveLimits(options)));
+  // The REST API's rules, less those of its query-string form: the binding takes real arrays (so `|` and
+  // "" are fine in a list), and merges the conditions on one path into one entry (counted below).
+  const limits = resolveLimits(options);
+  issues.push(...validateNormal(normal, { ...limits, maxFilters: Infinity }).filter((issue) => !QUERY_STRING_ONLY.has(issue.code)));
+  if (byPath.size > limits.maxFilters) {
+    const extra = [...byPath.values()][limits.maxFilters]!;
+    issues.push(
+      issueAt(
+        "too-many-filters",
+        `at most ${limits.maxFilters} metadata paths can be filtered on; this is path ${limits.maxFilters + 1} of ${byPath.size}`,
+        extra.first.span,
+      ),
+    );
+  }
   const metadata: Record<string, BindingFilterValue> = {};
   if (!hasErrors(issues)) {
     for (const [path, conditions] of byPath) {

@@ -58,7 +58,7 @@ export function compileParams(filterOrText: FilterNode | string, options?: Query
   const text = typeof filterOrText === "string" ? filterOrText : undefined;
   const filter = text === undefined ? (filterOrText as FilterNode) : parse(text, options);
   // The options are not part of the text: their issues come without a code frame.
-  const badOptions = optionIssues(options);
+  const badOptions = listOptionIssues(options);
   if (badOptions.length > 0) throw new FilterError(badOptions);
   const normal = normalize(filter);
   const issues = validateNormal(normal, resolveLimits(options));
@@ -87,7 +87,8 @@ export function scalarText(value: Scalar): string {
   return typeof value === "number" ? numberText(value) : String(value);
 }
 
-function optionIssues(options: QueryOptions | undefined): Issue[] {
+/** What is wrong with `perPage`, `sortOrder` and `continuationToken`, by the API's bounds. */
+export function listOptionIssues(options: Omit<QueryOptions, "limits"> | undefined): Issue[] {
   const issues: Issue[] = [];
   const perPage = options?.perPage;
   if (perPage !== undefined && !(Number.isInteger(perPage) && perPage >= PER_PAGE_RANGE.min && perPage <= PER_PAGE_RANGE.max)) {

@@ -6,7 +6,8 @@
 import type { FilterNode } from "../ast.js";
 import { toPredicate, type ImageRecord } from "../compile/predicate.js";
 import { plan } from "../compile/plan.js";
-import { formatQuery } from "../compile/query.js";
+import { formatQuery, listOptionIssues } from "../compile/query.js";
+import { FilterError } from "../issues.js";
 
 /** An image as List images V2 returns it (every field optional, as the official SDK types it). */
 export interface Image extends ImageRecord {
@@ -69,7 +70,7 @@ export interface ListImagesOptions {
 
 /** An error answer of the API, with its Cloudflare error codes. */
 export class ImagesApiError extends Error {
-  /** The HTTP status (0 when no answer came). */
+  /** The HTTP status of the answer. */
   readonly status: number;
   /** The envelope's `errors`: `[{ code: 10000, message: "Authentication error" }]`. */
   readonly errors: readonly { readonly code: number; readonly message: string }[];
@@ -90,11 +91,15 @@ export class ImagesApiError extends Error {
 
 /**
  * Yields exactly the images `filter` selects, walking every page.
- * @throws FilterError when the filter text does not parse; ImagesApiError when the API answers with an
- *   error (after the retries); the signal's reason when aborted.
+ * @throws FilterError when the filter text does not parse or `perPage`/`sortOrder` are out of the API's
+ *   bounds; ImagesApiError when the API answers with an error (after the retries); the error of `fetch`
+ *   when no answer comes (after the retries); the signal's reason when aborted.
  */
 export async function* listImages(source: ImagesSdkClient | FetchSource, options: ListImagesOptions): AsyncGenerator<Image, void, undefined> {
   const sdk = isSdkClient(source);
+  // The list options are checked like the filter, before any request.
+  const badOptions = listOptionIssues(options);
+  if (badOptions.length > 0) throw new FilterError(badOptions);
   const { params, residual } = plan(options.filter ?? "", { uniqueKeys: sdk });
   const keep = residual ? toPredicate(residual) : undefined;
   const fetchPage = sdk ? sdkPages(source, params, options) : restPages(source, params, options);

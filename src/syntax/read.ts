@@ -62,7 +62,15 @@ export function readFilter(text: string, limits: Limits): ReadResult {
 
   const parser = sharedParser();
   parser.input = tokens;
-  const root = parser.filter();
+  let root: Filter | undefined;
+  try {
+    root = parser.filter();
+  } catch (error) {
+    // Only reachable when a caller raises maxNestingDepth past what the stack can hold.
+    if (!(error instanceof RangeError)) throw error;
+    issues.push(issueAt("nesting-too-deep", "the filter is nested too deeply to be read", { start: 0, end: text.length }));
+    return { filter: undefined, issues: sortIssues(issues) };
+  }
   const reported = sortIssues([...issues]);
   for (const error of parser.errors) {
     const issue = parserIssue(error, tokens, text);
