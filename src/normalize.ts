@@ -3,7 +3,8 @@
  * - nested `and`s and `or`s are flattened, duplicates dropped, the match-all filter absorbed;
  * - an `or` of equalities (and `in`s) on one path with one type (string or number) becomes one `in`;
  * - an `in` loses duplicate values, and a one-value `in` becomes `=` (`not in` becomes `!=`);
- * - a negation of a negation is removed (`not not a`, `not (a != 1)`, `not (a not in (...))`).
+ * - a negation of a negation is removed (`not not a`, `not (a != 1)`, `not (a not in (...))`);
+ * - `-0` is written `0` (they compare equal everywhere).
  * A property test proves the predicate of a filter and of its normal form agree on random images.
  */
 import {
@@ -22,8 +23,10 @@ import { format, formatScalar } from "./format.js";
 export function normalize(filter: FilterNode): FilterNode {
   switch (filter.type) {
     case "all":
-    case "compare":
       return filter;
+    case "compare":
+      // -0 compares as 0 everywhere: one spelling, so that duplicates are found.
+      return Object.is(filter.value.value, -0) ? { ...filter, value: { ...filter.value, value: 0 } } : filter;
     case "in":
       return normalizeIn(filter);
     case "not":
@@ -41,18 +44,20 @@ function normalizeIn(node: InNode): FilterNode {
     const compare: CompareNode = { type: "compare", op: node.negated ? "ne" : "eq", field: node.field, value: values[0]! };
     return withSpan(compare, node.span);
   }
-  return values.length === node.values.length ? node : { ...node, values };
+  return values.every((value, i) => value === node.values[i]) && values.length === node.values.length ? node : { ...node, values };
 }
 
 function uniqueLiterals(values: readonly Literal[]): Literal[] {
   const seen = new Set<string>();
-  return values.filter((literal) => {
-    // -0 and 0 are one value under `=`: the key writes both as 0.
-    const key = Object.is(literal.value, -0) ? "0" : formatScalar(literal.value);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const unique: Literal[] = [];
+  for (const literal of values) {
+    const key = formatScalar(literal.value === 0 ? 0 : literal.value); // -0 and 0 are one value
+    if (!seen.has(key)) {
+      seen.add(key);
+      unique.push(Object.is(literal.value, -0) ? { ...literal, value: 0 } : literal);
+    }
+  }
+  return unique;
 }
 
 function normalizeNot(operand: FilterNode, span: Span | undefined): FilterNode {
