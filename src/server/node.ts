@@ -19,6 +19,7 @@ import { crc32 } from "node:zlib";
 import { createAdaptorServer } from "@hono/node-server";
 import type { ListenOptions, ListeningEmulator } from "./index.js";
 import { FORMATS } from "./formats.js";
+import { TOKEN_PATTERN } from "./tokens.js";
 import type { Change, Journal, StoredImage } from "./store.js";
 
 /** Serves a web-standard `fetch` over HTTP on Node. */
@@ -207,6 +208,7 @@ function isRecord(value: unknown): value is LogRecord {
     typeof image["uploaded"] === "number" &&
     typeof image["draft"] === "boolean" &&
     (image["uploadExpires"] === null || typeof image["uploadExpires"] === "number") &&
+    (image["uploadToken"] === undefined || (typeof image["uploadToken"] === "string" && TOKEN_PATTERN.test(image["uploadToken"]))) &&
     (image["filename"] === null || typeof image["filename"] === "string") &&
     (image["format"] === null || (typeof image["format"] === "string" && image["format"] in FORMATS)) &&
     (image["blob"] === null || (typeof image["blob"] === "string" && SHA256_HEX.test(image["blob"])))

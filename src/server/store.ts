@@ -20,6 +20,11 @@ export interface StoredImage {
   readonly draft: boolean;
   /** For a draft: when its upload URL expires (ms since the epoch). */
   readonly uploadExpires: number | null;
+  /**
+   * The secret part of a direct upload's URL (see `uploadUrl`), kept after completion so that a reused
+   * URL is told apart (409) from a guessed one (404). Absent for images uploaded directly.
+   */
+  readonly uploadToken?: string;
   readonly filename: string | null;
   readonly format: ImageFormat["name"] | null;
   readonly bytes: Uint8Array<ArrayBuffer> | null;

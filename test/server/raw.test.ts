@@ -133,7 +133,7 @@ describe("routes", () => {
   it("delivers and takes uploads for custom ids with subpaths, as paths or with %2F", async () => {
     const created = await envelope(await call("/images/v2/direct_upload", { method: "POST", body: form({ id: "a/b c%/d.png" }) }));
     const { uploadURL } = created.result as { uploadURL: string };
-    expect(uploadURL).toMatch(/\/upload\/\w+\/a\/b%20c%25\/d\.png$/);
+    expect(uploadURL).toMatch(/\/upload\/\w+\/[\w-]{22}\/a\/b%20c%25\/d\.png$/);
     const done = await emulator.fetch(new Request(uploadURL, { method: "POST", body: form({ file: [IMAGES.gif, "d.gif"] }) }));
     const image = (await envelope(done)).result as { variants: string[] };
     expect(image.variants[0]).toMatch(/\/imagedelivery\/\w+\/a\/b%20c%25\/d\.png\/public$/);
@@ -312,25 +312,6 @@ describe("oversize bodies over HTTP", () => {
     const response = await fetch(`${running.api}/images/v1`, { method: "POST", headers: AUTH, body: form({ file: [big, "big.png"] }) });
     await expectFailure(response, 413, [ErrorCode.tooLarge]);
     expect((await running.client.images.v1.stats.get({ account_id: ACCOUNT })).count?.current).toBe(0);
-  });
-
-  it("a streamed body with no content-length is cut off at the limit with 413", async () => {
-    let sent = 0;
-    const chunk = new Uint8Array(256 * 1024);
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent >= big.length) return controller.close();
-        sent += chunk.length;
-        controller.enqueue(chunk);
-      },
-    });
-    const response = await fetch(`${running.api}/images/v1`, {
-      method: "POST",
-      headers: { ...AUTH, "content-type": "multipart/form-data; boundary=x" },
-      body,
-      duplex: "half",
-    } as RequestInit);
-    await expectFailure(response, 413, [ErrorCode.tooLarge]);
   });
 
   it("a file over 10 MB inside a body under the form limit: 413", async () => {
