@@ -8,9 +8,11 @@ import { cors } from "hono/cors";
 import { FilterError, fromSearchParams, PER_PAGE_RANGE, toPredicate, type FilterNode } from "../index.js";
 import { checkCredentials, type AuthOptions } from "./auth.js";
 import { readForm, readJson } from "./body.js";
-import { ApiError, ErrorCode, errorResponse, internalError, noRoute, successResponse } from "./errors.js";
+import { equalities } from "./equality.js";
+import { ApiError, ErrorCode, errorResponse, internalError, noRoute, successJsonResponse, successResponse } from "./errors.js";
 import { FORMATS } from "./formats.js";
 import { accountHash, DELIVERY_PREFIX, idFromSegments, toApiImage, UPLOAD_PREFIX, uploadUrl, VARIANTS } from "./images.js";
+import { renderImages } from "./listing.js";
 import { checkMetadata } from "./metadata.js";
 import type { CursorTable } from "./pagination.js";
 import type { ImageStore, StoredImage } from "./store.js";
@@ -143,14 +145,13 @@ export function createApp(context: AppContext): Hono {
     const perPage = readPerPage(params);
     const order = readSortOrder(params);
     const token = singleParam(params, "continuation_token") ?? "";
-    const matches = toPredicate(readFilter(url.search));
+    const filter = readFilter(url.search);
     const after = cursors.resolve(token, order);
-    const page = store.page({ matches, order, after, limit: perPage });
+    const page = store.page({ matches: toPredicate(filter), order, after, limit: perPage, equalities: equalities(filter) });
     const last = page.images[page.images.length - 1];
-    return successResponse({
-      images: page.images.map((image) => show(c, image)),
-      continuation_token: page.more && last ? cursors.issue(last, order) : null,
-    });
+    const next = page.more && last ? cursors.issue(last, order) : null;
+    const images = renderImages(page.images, url.origin, hashOf(c));
+    return successJsonResponse(`{"images":${images},"continuation_token":${JSON.stringify(next)}}`);
   });
 
   api.post("/accounts/:account_id/images/v2/direct_upload", async (c) => {

@@ -81,6 +81,14 @@ export function successResponse(result: unknown, status = 200, extra?: Record<st
 }
 
 /**
+ * A success envelope around a result that is JSON text already (list pages, rendered without building
+ * objects: see `renderImages`).
+ */
+export function successJsonResponse(resultJson: string): Response {
+  return new Response(`{"success":true,"errors":[],"messages":[],"result":${resultJson}}`, { status: 200, headers: JSON_HEADERS });
+}
+
+/**
  * The failure envelope, with `x-should-retry: false`: the SDK would otherwise retry a 409, a 429 or a
  * 5xx, which here would fail again the same way (the emulator's answers are deterministic).
  */
