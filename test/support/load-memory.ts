@@ -1,7 +1,8 @@
 /**
  * The memory child of the load test (run with `node --expose-gc --import tsx`): an emulator in this
  * process takes the same load several rounds in a row, everything it added being deleted after each
- * round; prints the heap in use after a forced GC at the end of every round, as one JSON line.
+ * round; prints the memory in use (JS heap plus array buffers, where image bytes live) after a forced GC
+ * at the end of every round, as one JSON line.
  */
 import { createEmulator } from "../../src/server/index.js";
 import { deleteAll, runLoad } from "./load.js";
@@ -17,13 +18,14 @@ const heap: number[] = [];
 const problems: string[] = [];
 let listed = 0;
 for (let round = 0; round < rounds; round++) {
-  const result = await runLoad({ url, uploads: 120, directUploads: 40, races: 10, walkers: 3, seed: 20261122, round });
+  const result = await runLoad({ url, uploads: 120, directUploads: 40, races: 10, walkers: 3, seed: 20261122, round, fileBytes: 16 * 1024 });
   problems.push(...result.problems);
   await deleteAll(url, result.acknowledged.keys());
   listed += (await emulator.store()).listedCount;
   gc();
   gc();
-  heap.push(process.memoryUsage().heapUsed);
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  heap.push(heapUsed + arrayBuffers);
 }
 await emulator.close();
 process.stdout.write(`${JSON.stringify({ heap, problems, listed })}\n`);

@@ -37,6 +37,8 @@ export interface LoadOptions {
   readonly seed: number;
   /** Makes custom ids unique across repeated rounds. */
   readonly round: number;
+  /** The size of each uploaded file (a PNG header and padding); the smallest PNG by default. */
+  readonly fileBytes?: number;
 }
 
 export interface LoadResult {
@@ -82,10 +84,10 @@ export async function walkAll(url: string, filter: FilterNode | string, perPage 
   return seen;
 }
 
-function uploadForm(fields: Record<string, string>): FormData {
+function uploadForm(fields: Record<string, string>, file: Uint8Array<ArrayBuffer> = IMAGES.png): FormData {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  form.append("file", new Blob([IMAGES.png]), "load.png");
+  form.append("file", new Blob([file]), "load.png");
   return form;
 }
 
@@ -103,6 +105,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     ...(side !== undefined ? { side } : {}),
   });
   const base = api(options.url);
+  const file = new Uint8Array(Math.max(IMAGES.png.length, options.fileBytes ?? 0));
+  file.set(IMAGES.png);
 
   const writes: Promise<void>[] = [];
   for (let i = 0; i < options.uploads; i++) {
@@ -110,7 +114,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const custom = next() < 0.3 ? `load/${options.round}/${i}` : undefined;
     writes.push(
       (async () => {
-        const response = await fetch(`${base}/images/v1`, { method: "POST", headers: AUTH, body: uploadForm({ metadata: JSON.stringify(m), ...(custom ? { id: custom } : {}) }) });
+        const response = await fetch(`${base}/images/v1`, { method: "POST", headers: AUTH, body: uploadForm({ metadata: JSON.stringify(m), ...(custom ? { id: custom } : {}) }, file) });
         const body = (await response.json()) as { result: { id: string } };
         if (response.status === 200) acknowledged.set(body.result.id, m);
         else problems.push(`upload ${i}: ${response.status}`);
@@ -124,7 +128,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       (async () => {
         const answers = await Promise.all(
           sides.map(async (m) => {
-            const response = await fetch(`${base}/images/v1`, { method: "POST", headers: AUTH, body: uploadForm({ id, metadata: JSON.stringify(m) }) });
+            const response = await fetch(`${base}/images/v1`, { method: "POST", headers: AUTH, body: uploadForm({ id, metadata: JSON.stringify(m) }, file) });
             await response.body?.cancel();
             if (response.status === 200) acknowledged.set(id, m);
             return response.status;
@@ -143,7 +147,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         const created = await fetch(`${base}/images/v2/direct_upload`, { method: "POST", headers: AUTH, body: form });
         const { result } = (await created.json()) as { result: { id: string; uploadURL: string } };
         if (created.status !== 200) return void problems.push(`direct upload ${i}: ${created.status}`);
-        const done = await fetch(result.uploadURL, { method: "POST", body: uploadForm({}) });
+        const done = await fetch(result.uploadURL, { method: "POST", body: uploadForm({}, file) });
         await done.body?.cancel();
         if (done.status === 200) acknowledged.set(result.id, m);
         else problems.push(`completion ${i}: ${done.status}`);
