@@ -2,7 +2,8 @@
  * Figure: the emulator's filtered List images V2 over 10,000 and 100,000 stored images (the bench
  * dataset), beside the raw `toPredicate` scan of the same stored records in this process.
  *
- * - one filtered page on one keep-alive connection, sequentially: median and p99 latency;
+ * - one filtered page on one keep-alive connection, sequentially: median and p99 latency; and the same
+ *   page through `emulator.fetch` in this process (no HTTP);
  * - the same page under concurrent load (autocannon, bounded in time): throughput, p50/p99/max latency;
  * - the raw scan: one `toPredicate` pass over every stored record, no HTTP, no JSON (mitata);
  * - the spread under load: max / median and p99 / median.
@@ -112,6 +113,35 @@ async function measure(): Promise<Row[]> {
       unit: "ms",
       note: `${expected} match`,
     });
+
+    // The same page without HTTP: `emulator.fetch` in this process, body read to the end. It separates
+    // the emulator's own cost from loopback transport and the client, which a busy machine inflates.
+    const local = createEmulator();
+    await local.addImages(images);
+    for (const perPage of PAGES) {
+      const request = (): Promise<ArrayBuffer> =>
+        local.fetch(new Request(`http://emulator/client/v4/accounts/bench/images/v2?${query}&per_page=${perPage}`, { headers: { authorization: "Bearer bench" } })).then((response) => response.arrayBuffer());
+      for (let i = 0; i < 20; i++) await request();
+      const samples: number[] = [];
+      const until = performance.now() + 1500;
+      while (samples.length < 30 || (performance.now() < until && samples.length < 2000)) {
+        const start = performance.now();
+        await request();
+        samples.push(performance.now() - start);
+      }
+      samples.sort((a, b) => a - b);
+      rows.push({
+        figure: "emulator: one filtered page, in-process (no HTTP)",
+        subject: `${count} images, per_page=${perPage}`,
+        query: `${count}`,
+        median: quantile(samples, 0.5),
+        p25: quantile(samples, 0.25),
+        p75: quantile(samples, 0.75),
+        unit: "ms",
+        note: `p99 ${quantile(samples, 0.99).toFixed(2)} ms, ${samples.length} requests`,
+      });
+    }
+    await local.close();
 
     const { child, url } = await startChild(count);
     try {
