@@ -144,9 +144,12 @@ it("SIGKILL at seeded moments of a write-heavy load, four times in a row: every 
           const id = `c${cycle}/l${lane}/${step}/direct`;
           mine.push(id);
           ok = await write(id, { meta, draft: true }, () => fetch(`${api(url)}/images/v2/direct_upload`, { method: "POST", headers: AUTH, body: uploadForm({ id, metadata: JSON.stringify(meta) }, false) }), (body) => {
-            uploadURLs.set(id, (body as { result: { uploadURL: string } }).result.uploadURL);
+            // The body can be lost to the kill after the status arrived: the draft exists, its URL is unknown.
+            const uploadURL = (body as { result?: { uploadURL?: string } } | undefined)?.result?.uploadURL;
+            if (uploadURL !== undefined) uploadURLs.set(id, uploadURL);
           });
-          if (ok) ok = await write(id, { meta, draft: false }, () => fetch(uploadURLs.get(id)!, { method: "POST", body: uploadForm({}) }));
+          const target = uploadURLs.get(id);
+          if (ok) ok = target !== undefined && (await write(id, { meta, draft: false }, () => fetch(target, { method: "POST", body: uploadForm({}) })));
         }
         if (!ok) return;
       }
