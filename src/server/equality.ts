@@ -117,10 +117,12 @@ export class EqualityIndexes<T extends Indexed> {
     return best;
   }
 
+  /** Adds a newly listed image to every index built so far. */
   add(image: T): void {
     for (const index of this.#byPath.values()) index.add(image);
   }
 
+  /** Removes an image (the very record that was added) from every index. */
   remove(image: T): void {
     for (const index of this.#byPath.values()) index.remove(image);
   }

@@ -26,6 +26,7 @@ export interface ListedImage {
   readonly uploaded: string;
 }
 
+/** How much load one round sends, and where. */
 export interface LoadOptions {
   /** The emulator's base URL. */
   readonly url: string;
@@ -41,6 +42,7 @@ export interface LoadOptions {
   readonly fileBytes?: number;
 }
 
+/** What one round of load saw. */
 export interface LoadResult {
   /** Every image whose write was acknowledged (200), with the metadata it was given. */
   readonly acknowledged: Map<string, LoadMeta>;
