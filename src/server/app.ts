@@ -8,12 +8,15 @@ import { cors } from "hono/cors";
 import { FilterError, fromSearchParams, PER_PAGE_RANGE, toPredicate, type FilterNode } from "../index.js";
 import { checkCredentials, type AuthOptions } from "./auth.js";
 import { readForm, readJson } from "./body.js";
-import { ApiError, ErrorCode, errorResponse, internalError, noRoute, successResponse } from "./errors.js";
+import { equalities } from "./equality.js";
+import { ApiError, ErrorCode, errorResponse, internalError, noRoute, successJsonResponse, successResponse } from "./errors.js";
 import { FORMATS } from "./formats.js";
 import { accountHash, DELIVERY_PREFIX, idFromSegments, toApiImage, UPLOAD_PREFIX, uploadUrl, VARIANTS } from "./images.js";
+import { renderImages } from "./listing.js";
 import { checkMetadata } from "./metadata.js";
 import type { CursorTable } from "./pagination.js";
 import type { ImageStore, StoredImage } from "./store.js";
+import { randomToken, sameToken } from "./tokens.js";
 import { checkCreator, MAX_FORM_BYTES, readDirectUploadForm, readFile, readUploadForm, type ImageFields } from "./uploads.js";
 
 /** What the routes work with. */
@@ -125,6 +128,13 @@ export function createApp(context: AppContext): Hono {
       return { changes: [{ type: "put", image }], result: image };
     });
 
+  /**
+   * Whether an account hash in an upload or delivery URL is served: any when every account id is, else
+   * only the hash of the one account (those URLs carry no credentials to check instead).
+   */
+  const servedHash = context.accountId === undefined ? undefined : accountHash(context.accountId);
+  const hashServed = (hash: string): boolean => servedHash === undefined || hash === servedHash;
+
   const originOf = (c: Context): string => new URL(c.req.url).origin;
   const hashOf = (c: Context): string => accountHash(c.req.param("account_id") ?? "");
   const show = (c: Context, image: StoredImage): unknown => toApiImage(image, originOf(c), hashOf(c));
@@ -135,14 +145,13 @@ export function createApp(context: AppContext): Hono {
     const perPage = readPerPage(params);
     const order = readSortOrder(params);
     const token = singleParam(params, "continuation_token") ?? "";
-    const matches = toPredicate(readFilter(url.search));
+    const filter = readFilter(url.search);
     const after = cursors.resolve(token, order);
-    const page = store.page({ matches, order, after, limit: perPage });
+    const page = store.page({ matches: toPredicate(filter), order, after, limit: perPage, equalities: equalities(filter) });
     const last = page.images[page.images.length - 1];
-    return successResponse({
-      images: page.images.map((image) => show(c, image)),
-      continuation_token: page.more && last ? cursors.issue(last, order) : null,
-    });
+    const next = page.more && last ? cursors.issue(last, order) : null;
+    const images = renderImages(page.images, url.origin, hashOf(c));
+    return successJsonResponse(`{"images":${images},"continuation_token":${JSON.stringify(next)}}`);
   });
 
   api.post("/accounts/:account_id/images/v2/direct_upload", async (c) => {
@@ -156,8 +165,10 @@ export function createApp(context: AppContext): Hono {
       filename: null,
       format: null,
       bytes: null,
+      uploadToken: randomToken(),
     });
-    return successResponse({ id: image.id, uploadURL: uploadUrl(originOf(c), hashOf(c), image.id) }, 200, { result_info: null });
+    const url = uploadUrl(originOf(c), hashOf(c), image.uploadToken ?? "", image.id);
+    return successResponse({ id: image.id, uploadURL: url }, 200, { result_info: null });
   });
 
   api.post("/accounts/:account_id/images/v1", async (c) => {
@@ -241,12 +252,15 @@ export function createApp(context: AppContext): Hono {
   app.use(`${UPLOAD_PREFIX}/*`, cors({ origin: "*", allowMethods: ["POST"] }));
   app.use(`${DELIVERY_PREFIX}/*`, cors({ origin: "*", allowMethods: ["GET", "HEAD"] }));
 
-  // The direct-upload URL: no credentials, single use, until it expires.
+  // The direct-upload URL: no credentials but an unguessable token, single use, until it expires.
   app.post(`${UPLOAD_PREFIX}/:hash/*`, async (c) => {
-    const [, ...segments] = pathAfter(c, UPLOAD_PREFIX);
+    const [hash = "", token = "", ...segments] = pathAfter(c, UPLOAD_PREFIX);
     const id = idFromSegments(segments) ?? "";
     const usable = (draft: StoredImage | undefined): StoredImage => {
-      if (!draft) throw ApiError.of(404, ErrorCode.notFound, `no upload URL for id ${JSON.stringify(id)}`);
+      // A wrong token or account reads exactly like an unknown id: nothing tells a guesser which part was right.
+      if (!draft || !hashServed(hash) || draft.uploadToken === undefined || !sameToken(token, draft.uploadToken)) {
+        throw ApiError.of(404, ErrorCode.notFound, "no such upload URL");
+      }
       if (!draft.draft) throw ApiError.of(409, ErrorCode.uploadUrlUsed, "this upload URL has been used already (upload URLs are single use)");
       if (draft.uploadExpires !== null && now() > draft.uploadExpires) {
         throw ApiError.of(410, ErrorCode.uploadUrlExpired, "this upload URL has expired");
@@ -273,9 +287,9 @@ export function createApp(context: AppContext): Hono {
 
   // Delivery: `<hash>/<id, subpaths as paths>/<variant>`, the original bytes for every variant.
   app.get(`${DELIVERY_PREFIX}/:hash/*`, (c) => {
-    const [, ...rest] = pathAfter(c, DELIVERY_PREFIX);
+    const [hash = "", ...rest] = pathAfter(c, DELIVERY_PREFIX);
     const variant = rest.pop() ?? "";
-    const id = rest.length > 0 ? idFromSegments(rest) : undefined;
+    const id = rest.length > 0 && hashServed(hash) ? idFromSegments(rest) : undefined;
     const image = id === undefined ? undefined : store.get(id);
     if (!image) throw notFound(id ?? rest.join("/"));
     if (!(VARIANTS as readonly string[]).includes(variant)) {

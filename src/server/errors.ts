@@ -81,14 +81,24 @@ export function successResponse(result: unknown, status = 200, extra?: Record<st
 }
 
 /**
+ * A success envelope around a result that is JSON text already (list pages, rendered without building
+ * objects: see `renderImages`).
+ */
+export function successJsonResponse(resultJson: string): Response {
+  return new Response(`{"success":true,"errors":[],"messages":[],"result":${resultJson}}`, { status: 200, headers: JSON_HEADERS });
+}
+
+/**
  * The failure envelope, with `x-should-retry: false`: the SDK would otherwise retry a 409, a 429 or a
  * 5xx, which here would fail again the same way (the emulator's answers are deterministic).
  */
 export function errorResponse(error: ApiError): Response {
   const headers: Record<string, string> = { ...JSON_HEADERS };
   headers["x-should-retry"] = "false";
-  // A refused oversize body was not read to its end: the connection cannot carry another request.
-  if (error.status === 413) headers["connection"] = "close";
+  // No `connection: close` on a 413, although the refused body was not read: closing a socket with
+  // unread bytes resets it, and the reset can discard the 413 before the client reads it (seen under
+  // load). On Node the server instead discards the rest of the body for a moment (never buffering it)
+  // and then closes, by which time the answer has arrived.
   return new Response(JSON.stringify({ success: false, errors: error.errors, messages: [], result: null }), {
     status: error.status,
     headers,

@@ -9,7 +9,10 @@ export const VARIANTS = ["public", "thumbnail"] as const;
 
 /** Path prefix of image delivery: `/imagedelivery/<account hash>/<id>/<variant>` (like imagedelivery.net). */
 export const DELIVERY_PREFIX = "/imagedelivery";
-/** Path prefix of direct-upload URLs: `/upload/<account hash>/<id>` (like upload.imagedelivery.net). */
+/**
+ * Path prefix of direct-upload URLs: `/upload/<account hash>/<token>/<id>` (like upload.imagedelivery.net,
+ * plus a random token: a custom id alone would make the URL guessable).
+ */
 export const UPLOAD_PREFIX = "/upload";
 
 /** An image as `GET images/v1/:id` and the lists return it. */
@@ -64,9 +67,9 @@ export function deliveryUrl(origin: string, hash: string, id: string, variant: s
   return `${origin}${DELIVERY_PREFIX}/${hash}/${idPath(id)}/${variant}`;
 }
 
-/** The one-time URL a draft's image is uploaded to. */
-export function uploadUrl(origin: string, hash: string, id: string): string {
-  return `${origin}${UPLOAD_PREFIX}/${hash}/${idPath(id)}`;
+/** The one-time URL a draft's image is uploaded to; `token` is the draft's unguessable upload token. */
+export function uploadUrl(origin: string, hash: string, token: string, id: string): string {
+  return `${origin}${UPLOAD_PREFIX}/${hash}/${token}/${idPath(id)}`;
 }
 
 /** The API's view of a stored image. */

@@ -19,6 +19,7 @@ import { crc32 } from "node:zlib";
 import { createAdaptorServer } from "@hono/node-server";
 import type { ListenOptions, ListeningEmulator } from "./index.js";
 import { FORMATS } from "./formats.js";
+import { TOKEN_PATTERN } from "./tokens.js";
 import type { Change, Journal, StoredImage } from "./store.js";
 
 /** Serves a web-standard `fetch` over HTTP on Node. */
@@ -103,12 +104,24 @@ export interface OpenedJournal {
 export async function openFileJournal(dir: string, onWarning?: (message: string) => void): Promise<OpenedJournal> {
   const logPath = join(dir, LOG_FILE);
   const blobDir = join(dir, BLOB_DIR);
-  await mkdir(blobDir, { recursive: true });
+  try {
+    await mkdir(blobDir, { recursive: true });
+  } catch (error) {
+    throw new DataFileError(blobDir, `cannot be created (${(error as NodeJS.ErrnoException).code ?? "error"}); is ${dir} a directory?`);
+  }
 
   const rows = await replayLog(logPath, onWarning);
+  if (rows === undefined) {
+    // No log, yet image files: the log was lost, not never written. Starting would delete every blob
+    // as unreferenced, so refuse instead.
+    const stored = (await readdir(blobDir)).filter((name) => SHA256_HEX.test(name));
+    if (stored.length > 0) {
+      throw new DataFileError(logPath, `is missing, but ${blobDir} holds ${stored.length} image files; restore the log, or empty the directory to start afresh`);
+    }
+  }
   const images: StoredImage[] = [];
   const blobs = new Map<string, Uint8Array<ArrayBuffer>>();
-  for (const row of rows.values()) {
+  for (const row of rows?.values() ?? []) {
     const { blob, ...rest } = row;
     let bytes: Uint8Array<ArrayBuffer> | null = null;
     if (blob !== null) {
@@ -144,13 +157,13 @@ export async function openFileJournal(dir: string, onWarning?: (message: string)
   return { images, journal, close: () => handle.close() };
 }
 
-/** Replays the log into the live rows by id; truncates a torn last line. */
-async function replayLog(logPath: string, onWarning?: (message: string) => void): Promise<Map<string, ImageRow>> {
+/** Replays the log into the live rows by id (`undefined` when there is no log); truncates a torn last line. */
+async function replayLog(logPath: string, onWarning?: (message: string) => void): Promise<Map<string, ImageRow> | undefined> {
   let data: Buffer;
   try {
     data = await readFile(logPath);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Map();
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new DataFileError(logPath, `cannot be read: ${(error as Error).message}`);
   }
   const rows = new Map<string, ImageRow>();
@@ -207,6 +220,7 @@ function isRecord(value: unknown): value is LogRecord {
     typeof image["uploaded"] === "number" &&
     typeof image["draft"] === "boolean" &&
     (image["uploadExpires"] === null || typeof image["uploadExpires"] === "number") &&
+    (image["uploadToken"] === undefined || (typeof image["uploadToken"] === "string" && TOKEN_PATTERN.test(image["uploadToken"]))) &&
     (image["filename"] === null || typeof image["filename"] === "string") &&
     (image["format"] === null || (typeof image["format"] === "string" && image["format"] in FORMATS)) &&
     (image["blob"] === null || (typeof image["blob"] === "string" && SHA256_HEX.test(image["blob"])))

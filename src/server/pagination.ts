@@ -10,6 +10,7 @@
 import { MAX_CONTINUATION_TOKEN_LENGTH } from "../limits.js";
 import { ApiError, ErrorCode } from "./errors.js";
 import type { Position } from "./store.js";
+import { randomToken, TOKEN_PATTERN } from "./tokens.js";
 
 /** How many live tokens are kept; the oldest are forgotten first. */
 export const DEFAULT_MAX_CURSORS = 100_000;
@@ -19,17 +20,8 @@ interface Cursor {
   readonly order: "asc" | "desc";
 }
 
-const TOKEN = /^[A-Za-z0-9_-]{22}$/;
-
 function invalidToken(message: string): ApiError {
   return ApiError.of(400, ErrorCode.invalidListParameter, message);
-}
-
-function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 /** The live continuation tokens of one emulator. */
@@ -71,7 +63,7 @@ export class CursorTable {
     if (token.length > MAX_CONTINUATION_TOKEN_LENGTH) {
       throw invalidToken(`continuation_token must be at most ${MAX_CONTINUATION_TOKEN_LENGTH} characters`);
     }
-    const cursor = TOKEN.test(token) ? this.#cursors.get(token) : undefined;
+    const cursor = TOKEN_PATTERN.test(token) ? this.#cursors.get(token) : undefined;
     if (!cursor) {
       throw invalidToken(
         "continuation_token is not one this emulator issued (or it has been forgotten, e.g. after a restart); start again from the first page",

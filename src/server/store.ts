@@ -3,8 +3,12 @@
  * for keyset pagination. Writes are serialised, and each one is made durable by the optional
  * {@link Journal} before it is applied and acknowledged. Web-standard: no Node APIs here.
  */
+import { EqualityIndexes, type Equality } from "./equality.js";
 import type { ImageFormat } from "./formats.js";
 import type { Metadata } from "./metadata.js";
+import { comparePositions, insertSorted, lowerBound, removeSorted, type Position } from "./order.js";
+
+export { comparePositions, type Position } from "./order.js";
 
 /** One image as stored. Records are immutable: a change replaces the record. */
 export interface StoredImage {
@@ -20,15 +24,14 @@ export interface StoredImage {
   readonly draft: boolean;
   /** For a draft: when its upload URL expires (ms since the epoch). */
   readonly uploadExpires: number | null;
+  /**
+   * The secret part of a direct upload's URL (see `uploadUrl`), kept after completion so that a reused
+   * URL is told apart (409) from a guessed one (404). Absent for images uploaded directly.
+   */
+  readonly uploadToken?: string;
   readonly filename: string | null;
   readonly format: ImageFormat["name"] | null;
   readonly bytes: Uint8Array<ArrayBuffer> | null;
-}
-
-/** A position in list order: the (uploaded, id) of an image. */
-export interface Position {
-  readonly uploaded: number;
-  readonly id: string;
 }
 
 /** One change to the store, as a journal records it. */
@@ -38,12 +41,6 @@ export type Change = { readonly type: "put"; readonly image: StoredImage } | { r
 export interface Journal {
   /** Resolves once the changes would survive a crash; rejects if they may not. */
   append(changes: readonly Change[]): Promise<void>;
-}
-
-/** List order: by upload time, ties broken by id (UTF-16 code unit order). */
-export function comparePositions(a: Position, b: Position): number {
-  if (a.uploaded !== b.uploaded) return a.uploaded - b.uploaded;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /** One page of a list walk. */
@@ -60,6 +57,11 @@ export interface PageQuery {
   /** The position of the last image of the previous page; absent for the first page. */
   readonly after?: Position | undefined;
   readonly limit: number;
+  /**
+   * Equality conditions every match satisfies (see `equalities`): the walk may then go over an index
+   * of one of them instead of every image. `matches` still decides, so the result is the same.
+   */
+  readonly equalities?: readonly Equality[] | undefined;
 }
 
 /** The image store. */
@@ -67,6 +69,7 @@ export class ImageStore {
   readonly #byId = new Map<string, StoredImage>();
   /** Completed images in list order (ascending). */
   #listed: StoredImage[] = [];
+  readonly #indexes = new EqualityIndexes<StoredImage>();
   readonly #journal: Journal | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -128,28 +131,14 @@ export class ImageStore {
     if (!change.image.draft) this.#list(change.image);
   }
 
-  /** Index of the first listed image at or after `position`. */
-  #lowerBound(position: Position): number {
-    let low = 0;
-    let high = this.#listed.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (comparePositions(this.#listed[mid]!, position) < 0) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  }
-
   #list(image: StoredImage): void {
-    const last = this.#listed[this.#listed.length - 1];
-    // New uploads are the latest: appending is the common case.
-    if (!last || comparePositions(last, image) < 0) this.#listed.push(image);
-    else this.#listed.splice(this.#lowerBound(image), 0, image);
+    insertSorted(this.#listed, image);
+    this.#indexes.add(image);
   }
 
   #unlist(image: StoredImage): void {
-    const at = this.#lowerBound(image);
-    if (this.#listed[at]?.id === image.id) this.#listed.splice(at, 1);
+    removeSorted(this.#listed, image);
+    this.#indexes.remove(image);
   }
 
   /**
@@ -158,10 +147,10 @@ export class ImageStore {
    */
   page(query: PageQuery): Page {
     const { matches, order, after, limit } = query;
-    const listed = this.#listed;
+    const listed = (query.equalities && this.#indexes.candidates(query.equalities, () => this.#listed)) ?? this.#listed;
     const images: StoredImage[] = [];
     if (order === "asc") {
-      let i = after ? this.#lowerBound(after) : 0;
+      let i = after ? lowerBound(listed, after) : 0;
       if (after && i < listed.length && comparePositions(listed[i]!, after) === 0) i++;
       for (; i < listed.length; i++) {
         const image = listed[i]!;
@@ -170,7 +159,7 @@ export class ImageStore {
         images.push(image);
       }
     } else {
-      for (let i = (after ? this.#lowerBound(after) : listed.length) - 1; i >= 0; i--) {
+      for (let i = (after ? lowerBound(listed, after) : listed.length) - 1; i >= 0; i--) {
         const image = listed[i]!;
         if (!matches(image)) continue;
         if (images.length === limit) return { images, more: true };

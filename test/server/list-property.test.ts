@@ -81,6 +81,49 @@ describe("list images V2 against toPredicate", () => {
     );
   });
 
+  it("a walk narrowed by an equality index returns exactly what a scan does", async () => {
+    /** The scalar leaves of a metadata object, as (path, value). */
+    const leaves = (value: unknown, path: string[] = []): { path: string[]; value: string | number | boolean }[] => {
+      if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return path.length > 0 ? [{ path, value }] : [];
+      if (typeof value !== "object" || value === null || Array.isArray(value) || path.length >= 5) return [];
+      return Object.entries(value).flatMap(([key, child]) => leaves(child, [...path, key]));
+    };
+    let indexed = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        storedImagesArb,
+        fc.nat(),
+        fc.nat(),
+        fc.option(expressible, { nil: undefined }),
+        fc.constantFrom<"asc" | "desc">("asc", "desc"),
+        async (images, which, leaf, extra, order) => {
+          // An equality on a value some image really has, so that the index has something to find.
+          const found = leaves(images[which % Math.max(1, images.length)]?.meta);
+          const chosen = found[leaf % Math.max(1, found.length)];
+          fc.pre(chosen !== undefined);
+          const equality = (at: { path: string[]; value: string | number | boolean }): FilterNode => ({ type: "compare", op: "eq", field: { type: "meta", path: at.path }, value: { value: at.value } });
+          // Often a second equality true of the same image, so that two indexes are intersected.
+          const second = found[(leaf >> 3) % found.length]!;
+          const operands = [equality(chosen), ...(leaf % 2 === 0 && second !== chosen ? [equality(second)] : []), ...(extra === undefined || extra.type === "all" ? [] : extra.type === "and" ? extra.operands : [extra])];
+          const filter: FilterNode = operands.length === 1 ? operands[0]! : { type: "and", operands };
+          fc.pre(validate(filter).every((issue) => issue.severity !== "error"));
+          indexed++;
+          const emulator = createEmulator();
+          await emulator.addImages(images);
+          // A first walk builds the index; images added afterwards must be indexed too.
+          await walk(emulator, filter, order, 10);
+          const more = images.map((image) => storedImage(`${image.id}+`, image.uploaded + 500, image));
+          await emulator.addImages(more);
+          const expected = inListOrder([...images, ...more].filter(toPredicate(filter)), order).map((image) => image.id);
+          if (extra === undefined) expect(expected.length).toBeGreaterThan(0);
+          expect(await walk(emulator, filter, order, 10)).toEqual(expected);
+        },
+      ),
+      { seed: SEED, numRuns: 150 },
+    );
+    expect(indexed).toBeGreaterThan(100);
+  });
+
   it("a walk with images added and deleted between pages neither skips nor repeats one", async () => {
     await fc.assert(
       fc.asyncProperty(

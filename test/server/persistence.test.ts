@@ -1,10 +1,12 @@
 /**
  * `dataDir`: what was written is there after a restart; a torn last record (a crash mid-append) is
- * dropped; corrupted data is a clear start-up error naming the file; ids never become file names.
+ * dropped; every other kind of damage is a clear start-up error naming the file, and changes no file;
+ * ids never become file names.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile, appendFile, stat } from "node:fs/promises";
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createEmulator, type Emulator } from "../../src/server/index.js";
 import { ACCOUNT, AUTH, envelope, IMAGES, testClock } from "../support/emulator.js";
@@ -117,32 +119,74 @@ describe("a data directory", () => {
     await third.close();
   });
 
-  it("refuses to start on a corrupted record, naming the file and line", async () => {
+  it("drops a zero-filled tail with no newline (what some file systems leave after a crash) like a torn record", async () => {
     const first = createEmulator({ dataDir: dir, now: clock.now });
-    for (const id of ["one", "two", "three"]) expect((await upload(first, { id })).status).toBe(200);
+    for (const id of ["one", "two"]) expect((await upload(first, { id })).status).toBe(200);
     await first.close();
-    const log = join(dir, "images.log");
-    const lines = (await readFile(log, "utf8")).split("\n");
-    lines[1] = lines[1]!.replace('"two"', '"tw0"');
-    await writeFile(log, lines.join("\n"));
+    await appendFile(join(dir, "images.log"), Buffer.alloc(4096));
+    const warnings: string[] = [];
+    const second = createEmulator({ dataDir: dir, onWarning: (message) => warnings.push(message) });
+    expect([...(await second.store()).all()].map((image) => image.id).sort()).toEqual(["one", "two"]);
+    expect(warnings).toEqual([expect.stringContaining(join(dir, "images.log"))]);
+    await second.close();
+  });
+
+  /** Every file under the data directory with its bytes, to show a refused start changed nothing. */
+  async function contents(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const name of await files(root)) {
+      const path = join(root, name);
+      if ((await stat(path)).isFile()) out[name] = (await readFile(path)).toString("base64");
+    }
+    return out;
+  }
+
+  const log = (): string => join(dir, "images.log");
+  const firstBlob = async (): Promise<string> => join(dir, "blobs", (await readdir(join(dir, "blobs"))).sort()[0]!);
+  const editLine = async (line: number, edit: (text: string) => string): Promise<void> => {
+    const lines = (await readFile(log(), "utf8")).split("\n");
+    lines[line - 1] = edit(lines[line - 1]!);
+    await writeFile(log(), lines.join("\n"));
+  };
+  // Each does its damage and returns what the start-up error must say (the file, and the line for the log).
+  const damage: [string, () => Promise<string>][] = [
+    ["a record changed in the middle", async () => (await editLine(2, (text) => text.replace('"two"', '"tw0"')), `${log()}: line 2 is corrupted (checksum mismatch)`)],
+    ["a record cut short in the middle", async () => (await editLine(2, (text) => text.slice(0, 40)), `${log()}: line 2 is corrupted`)],
+    ["a line without a checksum", async () => (await editLine(1, (text) => text.slice(9)), `${log()}: line 1 is corrupted (no checksum)`)],
+    ["a garbage line appended", async () => (await appendFile(log(), "garbage\n"), `${log()}: line 4 is corrupted`)],
+    ["zeros and a newline appended", async () => (await appendFile(log(), Buffer.concat([Buffer.alloc(64), Buffer.from("\n")])), `${log()}: line 4 is corrupted`)],
+    [
+      "a checksummed line that is not a record",
+      async () => {
+        const json = '{"t":"put","image":{"id":5}}';
+        await appendFile(log(), `${crc32(Buffer.from(json)).toString(16).padStart(8, "0")} ${json}\n`);
+        return `${log()}: line 4 is corrupted (not a change record)`;
+      },
+    ],
+    ["a truncated blob", async () => { const path = await firstBlob(); await writeFile(path, IMAGES.jpeg.subarray(0, 5)); return `${path}: is corrupted`; }],
+    ["a missing blob", async () => { const path = await firstBlob(); await rm(path); return `${path}: cannot be read (ENOENT)`; }],
+    ["a blob that is a directory", async () => { const path = await firstBlob(); await rm(path); await mkdir(path); return `${path}: cannot be read (EISDIR)`; }],
+    ["the log is a directory", async () => (await rm(log()), await mkdir(log()), `${log()}: cannot be read`)],
+    ["the log is gone but the blobs are there", async () => (await rm(log()), `${log()}: is missing, but`)],
+    ["the data directory is a file", async () => { await rm(dir, { recursive: true }); await writeFile(dir, "not a directory"); return join(dir, "blobs"); }],
+  ];
+
+  it.each(damage)("refuses to start on %s, naming the file, and changes no file", async (_, harm) => {
+    const first = createEmulator({ dataDir: dir, now: clock.now });
+    expect((await upload(first, { id: "one" }, IMAGES.jpeg)).status).toBe(200);
+    expect((await upload(first, { id: "two" }, IMAGES.gif)).status).toBe(200);
+    expect((await upload(first, { id: "three" }, IMAGES.webp)).status).toBe(200);
+    await first.close();
+    const expected = await harm();
+    const before = await contents();
 
     const broken = createEmulator({ dataDir: dir });
-    await expect(broken.ready).rejects.toThrow(`${log}: line 2 is corrupted (checksum mismatch)`);
-    await expect(broken.listen({ port: 0 })).rejects.toThrow(log);
+    await expect(broken.ready).rejects.toThrow(expected);
+    await expect(broken.listen({ port: 0 })).rejects.toThrow(expected);
     const response = await broken.fetch(new Request(`${API}/images/v1/stats`, { headers: AUTH }));
     expect(response.status).toBe(500);
     await broken.close();
-  });
-
-  it("refuses to start when an image's bytes are truncated or missing, naming the file", async () => {
-    const first = createEmulator({ dataDir: dir, now: clock.now });
-    expect((await upload(first, { id: "img" }, IMAGES.jpeg)).status).toBe(200);
-    await first.close();
-    const [blob] = await readdir(join(dir, "blobs"));
-    const path = join(dir, "blobs", blob!);
-    await writeFile(path, IMAGES.jpeg.subarray(0, 5));
-    await expect(createEmulator({ dataDir: dir }).ready).rejects.toThrow(`${path}: is corrupted`);
-    await rm(path);
-    await expect(createEmulator({ dataDir: dir }).ready).rejects.toThrow(`${path}: cannot be read`);
+    // Nothing was truncated, removed or rewritten: the other images are all still there to recover.
+    expect(await contents()).toEqual(before);
   });
 });

@@ -1,13 +1,13 @@
 /**
- * What the SDK cannot send, with raw `fetch`: broken credentials, unknown routes, bad list parameters,
- * bad filters, forged tokens, malformed multipart, oversize bodies. Every answer is a non-2xx
- * envelope, and no refused write changes the store. A fuzz property checks that no input gives a 500.
+ * What the SDK cannot send, with raw `fetch`: malformed credentials, unknown routes, CORS, bad filters,
+ * oversize bodies over HTTP. (The table of bad input per route is bad-input.test.ts.) A fuzz property
+ * checks that no input gives a 500.
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEmulator, ErrorCode, type Emulator } from "../../src/server/index.js";
 import { SEED } from "../support/arbitraries.js";
-import { ACCOUNT, AUTH, envelope, expectFailure, IMAGES, startEmulator, T0, testClock, type Running } from "../support/emulator.js";
+import { ACCOUNT, AUTH, envelope, expectFailure, IMAGES, startEmulator, testClock, type Running } from "../support/emulator.js";
 
 const BASE = "http://emulator.test";
 const API = `${BASE}/client/v4/accounts/${ACCOUNT}`;
@@ -49,10 +49,6 @@ beforeEach(async () => {
 });
 
 describe("credentials", () => {
-  it("no credentials: 400 9106", async () => {
-    await expectFailure(await call("/images/v2", { headers: { "x-no-auth": "1" } }), 400, [ErrorCode.missingCredentials]);
-  });
-
   it("malformed credentials: 400 6003 with an error_chain naming the header", async () => {
     const cases: [Record<string, string>, number][] = [
       [{ authorization: "Basic dXNlcjpwYXNz" }, 6111],
@@ -68,18 +64,6 @@ describe("credentials", () => {
     }
   });
 
-  it("a key without an email is missing credentials", async () => {
-    await expectFailure(await call("/images/v2", { headers: { "x-no-auth": "1", "x-auth-key": "abc" } }), 400, [ErrorCode.missingCredentials]);
-  });
-
-  it("a wrong token when one is configured: 403 10000, and nothing is written", async () => {
-    const locked = createEmulator({ token: "right", now: clock.now });
-    const before = await snapshot(locked);
-    const response = await call("/images/v1", { method: "POST", headers: { authorization: "Bearer wrong" }, body: form({ file: [IMAGES.png, "a.png"] }) }, locked);
-    await expectFailure(response, 403, [ErrorCode.authentication]);
-    expect(await snapshot(locked)).toBe(before);
-    expect((await call("/images/v1/stats", { headers: { authorization: "Bearer right" } }, locked)).status).toBe(200);
-  });
 });
 
 describe("routes", () => {
@@ -103,16 +87,6 @@ describe("routes", () => {
     expect((await envelope(response)).result).toEqual({ count: { allowed: 100_000, current: 25 } });
   });
 
-  it("unknown variants and ids at the delivery URL: 404", async () => {
-    const list = (await envelope(await call("/images/v2?per_page=10"))).result as { images: { variants: string[] }[] };
-    const variant = list.images[0]!.variants[0]!;
-    expect((await emulator.fetch(new Request(variant))).status).toBe(200);
-    await expectFailure(await emulator.fetch(new Request(variant.replace(/public$/, "huge"))), 404, [ErrorCode.notFound]);
-    await expectFailure(await emulator.fetch(new Request(`${BASE}/imagedelivery/h/nope/public`)), 404, [ErrorCode.notFound]);
-    await expectFailure(await emulator.fetch(new Request(`${BASE}/imagedelivery/h/public`)), 404, [ErrorCode.notFound]);
-    await expectFailure(await emulator.fetch(new Request(`${BASE}/imagedelivery/h/%E0%A4%A/public`)), 404, [ErrorCode.notFound]);
-  });
-
   it("lets browsers on other origins post to upload URLs and load images (CORS)", async () => {
     const created = (await envelope(await call("/images/v2/direct_upload", { method: "POST", body: form({}) }))).result as { uploadURL: string };
     const preflight = await emulator.fetch(
@@ -133,7 +107,7 @@ describe("routes", () => {
   it("delivers and takes uploads for custom ids with subpaths, as paths or with %2F", async () => {
     const created = await envelope(await call("/images/v2/direct_upload", { method: "POST", body: form({ id: "a/b c%/d.png" }) }));
     const { uploadURL } = created.result as { uploadURL: string };
-    expect(uploadURL).toMatch(/\/upload\/\w+\/a\/b%20c%25\/d\.png$/);
+    expect(uploadURL).toMatch(/\/upload\/\w+\/[\w-]{22}\/a\/b%20c%25\/d\.png$/);
     const done = await emulator.fetch(new Request(uploadURL, { method: "POST", body: form({ file: [IMAGES.gif, "d.gif"] }) }));
     const image = (await envelope(done)).result as { variants: string[] };
     expect(image.variants[0]).toMatch(/\/imagedelivery\/\w+\/a\/b%20c%25\/d\.png\/public$/);
@@ -146,33 +120,11 @@ describe("routes", () => {
 });
 
 describe("list parameters", () => {
-  it("per_page outside 10..10000 or not a whole number: 400 5402", async () => {
-    for (const value of ["9", "0", "10001", "abc", "", "10.5", "1e3", "-10", "+20"]) {
-      const body = await expectFailure(await call(`/images/v2?per_page=${encodeURIComponent(value)}`), 400, [ErrorCode.invalidListParameter]);
-      expect(body.errors[0]!.message).toContain("per_page");
-    }
-    await expectFailure(await call("/images/v2?per_page=10&per_page=20"), 400, [ErrorCode.invalidListParameter]);
-    expect((await call("/images/v2?per_page=10")).status).toBe(200);
-    expect((await call("/images/v2?per_page=10000")).status).toBe(200);
-  });
-
-  it("sort_order other than asc or desc: 400 5402", async () => {
-    for (const value of ["up", "ASC", ""]) {
-      await expectFailure(await call(`/images/v2?sort_order=${value}`), 400, [ErrorCode.invalidListParameter]);
-    }
-  });
-
-  it("forged, mangled or overlong continuation tokens: 400 5402; empty means the first page", async () => {
+  it("an empty continuation token means the first page, and the same page gives the same token", async () => {
     const first = (await envelope(await call("/images/v2?per_page=10"))).result as { continuation_token: string };
-    const token = first.continuation_token;
-    expect(token.length).toBeLessThanOrEqual(32);
-    const flipped = token.slice(0, -1) + (token.endsWith("A") ? "B" : "A");
-    for (const bad of [flipped, "A".repeat(22), "x".repeat(33), "%00", "../../etc/passwd", "null"]) {
-      await expectFailure(await call(`/images/v2?per_page=10&continuation_token=${encodeURIComponent(bad)}`), 400, [ErrorCode.invalidListParameter]);
-    }
-    await expectFailure(await call(`/images/v2?per_page=10&sort_order=asc&continuation_token=${token}`), 400, [ErrorCode.invalidListParameter]);
+    expect(first.continuation_token.length).toBeLessThanOrEqual(32);
     const again = (await envelope(await call("/images/v2?per_page=10&continuation_token="))).result as { continuation_token: string };
-    expect(again.continuation_token).toBe(token);
+    expect(again.continuation_token).toBe(first.continuation_token);
   });
 
   it("six filters, unknown operators, malformed keys, bad values: 400 with one 5401 item per issue", async () => {
@@ -218,42 +170,6 @@ describe("upload bodies", () => {
   const upload = (body: BodyInit, headers: Record<string, string> = {}): Promise<Response> =>
     call("/images/v1", { method: "POST", body, headers });
 
-  it("malformed multipart or the wrong content type: 400 5400", async () => {
-    await refusedWrite(() => upload("--nope\r\ngarbage", { "content-type": "multipart/form-data; boundary=xyz" }), 400, ErrorCode.badRequest);
-    await refusedWrite(() => upload("--xyz\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc", { "content-type": "multipart/form-data; boundary=xyz" }), 400, ErrorCode.badRequest);
-    await refusedWrite(() => upload("{}", { "content-type": "application/json" }), 400, ErrorCode.badRequest);
-    await refusedWrite(() => upload("x", { "content-type": "multipart/form-data" }), 400, ErrorCode.badRequest);
-  });
-
-  it("missing, doubled, textual, empty or non-image files", async () => {
-    await refusedWrite(() => upload(form({ creator: "x" })), 400, ErrorCode.badRequest);
-    await refusedWrite(() => upload(form({ file: "just text" })), 400, ErrorCode.badRequest);
-    await refusedWrite(() => upload(form({ file: [new Uint8Array(0), "empty.png"] })), 400, ErrorCode.badRequest);
-    const doubled = form({ file: [IMAGES.png, "a.png"] });
-    doubled.append("file", new Blob([IMAGES.png]), "b.png");
-    await refusedWrite(() => upload(doubled), 400, ErrorCode.badRequest);
-    for (const bytes of ["GIF88a....", "RIFF\0\0\0\0WAVE", "<html><svg/></html>", "\u0089PNG"]) {
-      await refusedWrite(() => upload(form({ file: [new TextEncoder().encode(bytes), "fake.png"] })), 400, ErrorCode.unsupportedFormat);
-    }
-  });
-
-  it("bad fields: metadata, id, requireSignedURLs, url", async () => {
-    const file: [Uint8Array, string] = [IMAGES.png, "a.png"];
-    await refusedWrite(() => upload(form({ file, metadata: "{not json" })), 400, ErrorCode.invalidMetadata);
-    await refusedWrite(() => upload(form({ file, metadata: "[1,2]" })), 400, ErrorCode.invalidMetadata);
-    await refusedWrite(() => upload(form({ file, metadata: "null" })), 400, ErrorCode.invalidMetadata);
-    await refusedWrite(() => upload(form({ file, metadata: JSON.stringify({ s: "é".repeat(510) }) })), 400, ErrorCode.invalidMetadata);
-    await refusedWrite(() => upload(form({ file, metadata: "{}", "metadata[a]": "1" })), 400, ErrorCode.badRequest);
-    await refusedWrite(() => upload(form({ file, "metadata[a]": "1", "metadata[a][b]": "2" })), 400, ErrorCode.invalidMetadata);
-    for (const id of ["x".repeat(1025), "a/", "/a", "a/../b", "..", "", "AB9C6A5E-8F1E-4C1E-9D3E-2A7B6C5D4E3F"]) {
-      await refusedWrite(() => upload(form({ file, id })), 400, ErrorCode.badRequest);
-    }
-    await refusedWrite(() => upload(form({ file, requireSignedURLs: "yes" })), 400, ErrorCode.badRequest);
-    await refusedWrite(() => upload(form({ file, creator: "c".repeat(1025) })), 400, ErrorCode.badRequest);
-    await refusedWrite(() => upload(form({ url: "https://example.com/a.png" })), 400, ErrorCode.urlUploadUnsupported);
-    await refusedWrite(() => upload(form({ file, url: "https://example.com/a.png" })), 400, ErrorCode.badRequest);
-  });
-
   it("accepts exactly 1024 bytes of metadata and an id of 1024 characters", async () => {
     const metadata = JSON.stringify({ s: "x".repeat(1024 - '{"s":""}'.length) });
     expect(new TextEncoder().encode(metadata).length).toBe(1024);
@@ -263,38 +179,15 @@ describe("upload bodies", () => {
     expect(((await envelope(response)).result as { id: string }).id).toBe(id);
   });
 
-  it("bad direct-upload fields: expiry, signed URLs with a custom id", async () => {
-    const direct = (fields: Record<string, string>): Promise<Response> => call("/images/v2/direct_upload", { method: "POST", body: form(fields) });
-    for (const expiry of ["tomorrow", "2026-13-45T00:00:00Z", new Date(T0 + 60_000).toISOString(), new Date(T0 + 7 * 3600_000).toISOString()]) {
-      await refusedWrite(() => direct({ expiry }), 400, ErrorCode.badRequest);
-    }
-    await refusedWrite(() => direct({ id: "custom", requireSignedURLs: "true" }), 400, ErrorCode.badRequest);
-    // No fields at all is fine: the SDK sends an empty multipart body for an empty call.
+  it("a direct upload without any fields is fine (the SDK sends an empty body for an empty call)", async () => {
     expect((await call("/images/v2/direct_upload", { method: "POST" })).status).toBe(200);
   });
 
-  it("the upload URL: unknown id 404, no file 400 (the draft stays usable)", async () => {
+  it("a refused post to an upload URL leaves the draft usable", async () => {
     const created = (await envelope(await call("/images/v2/direct_upload", { method: "POST", body: form({}) }))).result as { id: string; uploadURL: string };
-    await refusedWrite(() => emulator.fetch(new Request(`${created.uploadURL}x`, { method: "POST", body: form({ file: [IMAGES.png, "a.png"] }) })), 404, ErrorCode.notFound);
     await refusedWrite(() => emulator.fetch(new Request(created.uploadURL, { method: "POST", body: form({}) })), 400, ErrorCode.badRequest);
     const ok = await emulator.fetch(new Request(created.uploadURL, { method: "POST", body: form({ file: [IMAGES.jpeg, "a.jpg"] }) }));
     expect(ok.status).toBe(200);
-  });
-
-  it("PATCH: bad JSON, wrong types, oversize metadata, signed URLs on a custom id", async () => {
-    const created = await upload(form({ file: [IMAGES.png, "a.png"], id: "patch-me" }));
-    expect(created.status).toBe(200);
-    const patch = (body: string): Promise<Response> =>
-      call("/images/v1/patch-me", { method: "PATCH", body, headers: { "content-type": "application/json" } });
-    await refusedWrite(() => patch("{nope"), 400, ErrorCode.badRequest);
-    await refusedWrite(() => patch("[]"), 400, ErrorCode.badRequest);
-    await refusedWrite(() => patch('{"creator":5}'), 400, ErrorCode.badRequest);
-    await refusedWrite(() => patch(JSON.stringify({ creator: "c".repeat(1025) })), 400, ErrorCode.badRequest);
-    await refusedWrite(() => patch('{"requireSignedURLs":"true"}'), 400, ErrorCode.badRequest);
-    await refusedWrite(() => patch('{"metadata":"{}"}'), 400, ErrorCode.invalidMetadata);
-    await refusedWrite(() => patch(JSON.stringify({ metadata: { big: "x".repeat(2000) } })), 400, ErrorCode.invalidMetadata);
-    await refusedWrite(() => patch('{"requireSignedURLs":true}'), 400, ErrorCode.badRequest);
-    await refusedWrite(() => call("/images/v1/missing", { method: "PATCH", body: "{}" }), 404, ErrorCode.notFound);
   });
 });
 
@@ -312,25 +205,6 @@ describe("oversize bodies over HTTP", () => {
     const response = await fetch(`${running.api}/images/v1`, { method: "POST", headers: AUTH, body: form({ file: [big, "big.png"] }) });
     await expectFailure(response, 413, [ErrorCode.tooLarge]);
     expect((await running.client.images.v1.stats.get({ account_id: ACCOUNT })).count?.current).toBe(0);
-  });
-
-  it("a streamed body with no content-length is cut off at the limit with 413", async () => {
-    let sent = 0;
-    const chunk = new Uint8Array(256 * 1024);
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent >= big.length) return controller.close();
-        sent += chunk.length;
-        controller.enqueue(chunk);
-      },
-    });
-    const response = await fetch(`${running.api}/images/v1`, {
-      method: "POST",
-      headers: { ...AUTH, "content-type": "multipart/form-data; boundary=x" },
-      body,
-      duplex: "half",
-    } as RequestInit);
-    await expectFailure(response, 413, [ErrorCode.tooLarge]);
   });
 
   it("a file over 10 MB inside a body under the form limit: 413", async () => {

@@ -2,10 +2,14 @@
  * The emulator's small pieces on their own: format detection, the SDK's bracket metadata, tokens.
  */
 import { describe, expect, it } from "vitest";
+import { EqualityIndexes } from "../../src/server/equality.js";
 import { ApiError, ErrorCode } from "../../src/server/errors.js";
 import { detectFormat } from "../../src/server/formats.js";
 import { assembleBracketFields, checkMetadata } from "../../src/server/metadata.js";
+import { toApiImage } from "../../src/server/images.js";
+import { renderImages } from "../../src/server/listing.js";
 import { CursorTable } from "../../src/server/pagination.js";
+import { demoImages } from "../../src/server/seed.js";
 import { IMAGES } from "../support/emulator.js";
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -87,5 +91,39 @@ describe("continuation tokens", () => {
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).errors[0]!.code).toBe(ErrorCode.invalidListParameter);
     expect(table.resolve("", "asc")).toBeUndefined();
+  });
+});
+
+describe("renderImages", () => {
+  it("renders exactly what toApiImage shows, for any id, origin and hash", () => {
+    const images = demoImages(60);
+    const odd = { ...images[0]!, id: 'a "quoted"\\ id/with %2F, ü and \u2028', filename: null, draft: true, creator: null };
+    const all = [...images, odd];
+    for (const [origin, hash] of [["http://127.0.0.1:8787", "abc"], ['http://"odd"\\host', "h\u2028"]] as const) {
+      const json = renderImages(all, origin, hash);
+      expect(JSON.parse(json)).toEqual(all.map((image) => toApiImage(image, origin, hash)));
+      // Twice, from the cache this time: the same text.
+      expect(renderImages(all, origin, hash)).toBe(json);
+    }
+  });
+});
+
+describe("equality indexes", () => {
+  it("propose, in list order, every image whose value at the path is the value, and follow changes", () => {
+    const indexes = new EqualityIndexes<{ id: string; uploaded: number; meta: unknown }>();
+    const image = (id: string, uploaded: number, meta: unknown) => ({ id, uploaded, meta });
+    const all = [image("a", 1, { s: "x" }), image("b", 2, { s: 5 }), image("c", 3, { r: { n: "x" } }), image("d", 3, { s: "x" }), image("e", 4, { s: ["x"] })];
+    const ids = (list: readonly { id: string }[] | undefined) => list?.map((entry) => entry.id);
+    expect(ids(indexes.candidates([{ path: ["s"], value: "x" }], () => all))).toEqual(["a", "d"]);
+    expect(ids(indexes.candidates([{ path: ["s"], value: 5 }], () => all))).toEqual(["b"]);
+    expect(ids(indexes.candidates([{ path: ["s"], value: "5" }], () => all))).toEqual([]);
+    expect(ids(indexes.candidates([{ path: ["r", "n"], value: "x" }], () => all))).toEqual(["c"]);
+    // The shortest list wins.
+    expect(ids(indexes.candidates([{ path: ["s"], value: "x" }, { path: ["r", "n"], value: "x" }], () => all))).toEqual(["c"]);
+    expect(indexes.candidates([], () => all)).toBeUndefined();
+    indexes.add(image("f", 0, { s: "x" }));
+    indexes.add(image("g", 9, { s: "x" }));
+    indexes.remove(all[3]!);
+    expect(ids(indexes.candidates([{ path: ["s"], value: "x" }], () => all))).toEqual(["f", "a", "g"]);
   });
 });
