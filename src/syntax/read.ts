@@ -71,14 +71,14 @@ export function readFilter(text: string, limits: Limits): ReadResult {
     issues.push(issueAt("nesting-too-deep", "the filter is nested too deeply to be read", { start: 0, end: text.length }));
     return { filter: undefined, issues: sortIssues(issues) };
   }
-  const reported = sortIssues([...issues]);
+  // An error right after another one is usually its echo (recovery resumes at the next token): one
+  // problem, one issue. Where each reported issue ends, to find them in constant time.
+  const ends = new Set(issues.map((issue) => issue.end));
   for (const error of parser.errors) {
     const issue = parserIssue(error, tokens, text);
-    // An error right after another one is usually its echo (recovery resumes at the next token): one
-    // problem, one issue.
-    if (issue && !reported.some((earlier) => echoes(earlier, issue, text))) {
+    if (issue && !followsIssue(issue.start, ends, text)) {
       issues.push(issue);
-      reported.push(issue);
+      ends.add(issue.end);
     }
   }
   for (const problem of parser.valueProblems) {
@@ -93,9 +93,12 @@ export function readFilter(text: string, limits: Limits): ReadResult {
   return { filter: root, issues: sortIssues(issues) };
 }
 
-/** Whether `issue` starts where `earlier` ends, with nothing but spaces between. */
-function echoes(earlier: Issue, issue: Issue, text: string): boolean {
-  return earlier.start <= issue.start && earlier.end <= issue.start && text.slice(earlier.end, issue.start).trim() === "";
+/** Whether an issue ends at `start`, or only spaces lie between its end and `start`. */
+function followsIssue(start: number, ends: ReadonlySet<number>, text: string): boolean {
+  for (let at = start; ; at--) {
+    if (ends.has(at)) return true;
+    if (at === 0 || !/\s/.test(text[at - 1]!)) return false;
+  }
 }
 
 function retype(token: IToken, type: TokenType): void {
