@@ -277,3 +277,16 @@ describe("guards", () => {
     expect(check("not a = 1 and ".repeat(500) + "a = 1").issues.every((i) => i.code !== "nesting-too-deep")).toBe(true);
   });
 });
+
+describe("the JIT primer", () => {
+  it("is a valid filter that uses every token type the lexer knows", async () => {
+    const { PRIMER } = await import("../src/syntax/read.js");
+    const { lex } = await import("../src/syntax/lexer.js");
+    const { allTokens, UnterminatedString, UnterminatedName, WhiteSpace } = await import("../src/syntax/tokens.js");
+    const { Lexer } = await import("chevrotain");
+    expect(check(PRIMER).issues.filter((issue) => issue.code !== "or-not-supported" && issue.code !== "negation-not-supported" && issue.code !== "too-many-filters")).toEqual([]);
+    const seen = new Set(lex(PRIMER).tokens.map((token) => token.tokenType));
+    const expected = allTokens.filter((type) => type.PATTERN !== Lexer.NA && ![UnterminatedString, UnterminatedName, WhiteSpace].includes(type));
+    expect(expected.filter((type) => !seen.has(type)).map((type) => type.name)).toEqual([]);
+  });
+});

@@ -75,9 +75,11 @@ if (mode === "poly") {
     }
   }
 } else {
+  // `predicate.ts Q2 imgmeta,hand-written`: the subjects measured in this process (default: all).
+  const wanted = process.argv[3]?.split(",");
   const q = QUERIES.find((query) => query.id === mode)!;
   const expected = scan(q.hand)();
-  for (const [subject, make] of Object.entries(subjects)) {
+  for (const [subject, make] of Object.entries(subjects).filter(([name]) => !wanted || wanted.includes(name))) {
     const run = scan(make(q));
     const matched = run();
     const t = await time(run, subject === "imgmeta" || subject === "hand-written" ? 600 : 300);
