@@ -198,6 +198,12 @@ describe("tokenize", () => {
     ]);
   });
 
+  it("colours text beyond the length limit as one error range", () => {
+    const text = "a = 1 ".repeat(10);
+    expect(tokenize(text, { limits: { maxInputLength: 12 } }).at(-1)).toEqual({ type: "error", start: 12, end: text.length });
+    expect(tokenize(text, { limits: { maxInputLength: 12 } }).filter((t) => t.type === "field")).toHaveLength(2);
+  });
+
   it("colours half-typed text too", () => {
     expect(tokenize('a = "unterminated').map((t) => t.type)).toEqual(["field", "whitespace", "operator", "whitespace", "string"]);
     expect(tokenize("")).toEqual([]);

@@ -3,6 +3,7 @@
  * with no gaps: whitespace and characters the language does not know (`error`) included.
  */
 import { tokenMatcher, type IToken } from "chevrotain";
+import { resolveLimits, type LimitOptions } from "../limits.js";
 import { lex } from "../syntax/lexer.js";
 import * as t from "../syntax/tokens.js";
 
@@ -25,8 +26,15 @@ export interface HighlightToken {
   readonly end: number;
 }
 
-/** Splits text into coloured ranges covering every character. Never throws. */
-export function tokenize(text: string): HighlightToken[] {
+/**
+ * Splits text into coloured ranges covering every character. Never throws. Text beyond the input length
+ * limit (which `check` refuses) is one `error` range, so a huge paste costs no more than the limit.
+ */
+export function tokenize(text: string, options?: LimitOptions): HighlightToken[] {
+  const limit = resolveLimits(options).maxInputLength;
+  if (text.length > limit) {
+    return [...tokenize(text.slice(0, limit), options), { type: "error", start: limit, end: text.length }];
+  }
   const { tokens, errors } = lex(text);
   const out: HighlightToken[] = [];
   let at = 0;

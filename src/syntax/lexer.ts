@@ -19,6 +19,9 @@ export function createLexer(setup: LexerSetup = { ensureOptimizations: false, sk
     positionTracking: "onlyOffset",
     ensureOptimizations: setup.ensureOptimizations,
     skipValidations: setup.skipValidations,
+    // Issues are written from offsets (read.ts); a message string per unknown character would only
+    // be garbage, and a lot of it on hostile input.
+    errorMessageProvider: { buildUnexpectedCharactersMessage: () => "", buildUnableToPopLexerModeMessage: () => "" },
   });
 }
 
