@@ -290,3 +290,11 @@ describe("the JIT primer", () => {
     expect(expected.filter((type) => !seen.has(type)).map((type) => type.name)).toEqual([]);
   });
 });
+
+describe("characters the language does not have", () => {
+  it("are one issue per run, and one per word with letters beyond ASCII", () => {
+    expect(check("~ ~ ~ ~").issues.map((i) => [i.start, i.end])).toEqual([[0, 7]]);
+    const text = "a = naïveté and b ~ 1";
+    expect(check(text).issues.map((i) => text.slice(i.start, i.end))).toEqual(["naïveté", "~"]);
+  });
+});

@@ -44,9 +44,18 @@ export function readFilter(text: string, limits: Limits): ReadResult {
 
   const lexed = lex(text);
   const issues: Issue[] = [];
+  // Characters the lexer could not read, one issue per run (a pasted line of junk is one problem).
+  let run: Span | undefined;
   for (const error of lexed.errors) {
-    issues.push(unexpectedCharacter(text, { start: error.offset, end: error.offset + error.length }));
+    const end = error.offset + error.length;
+    if (run && text.slice(run.end, error.offset).trim() === "") {
+      run = { start: run.start, end };
+      continue;
+    }
+    if (run) pushOnce(issues, unexpectedCharacter(text, run));
+    run = { start: error.offset, end };
   }
+  if (run) pushOnce(issues, unexpectedCharacter(text, run));
   const tokens = lexed.tokens;
   for (const token of tokens) {
     if (token.tokenType === t.UnterminatedString || token.tokenType === t.UnterminatedName) {
@@ -87,9 +96,10 @@ export function readFilter(text: string, limits: Limits): ReadResult {
   // An error right after another one is usually its echo (recovery resumes at the next token): one
   // problem, one issue. Where each reported issue ends, to find them in constant time.
   const ends = new Set(issues.map((issue) => issue.end));
+  const lexical = sortIssues([...issues]);
   for (const error of parser.errors) {
     const issue = parserIssue(error, tokens, text);
-    if (issue && !followsIssue(issue.start, ends, text)) {
+    if (issue && !followsIssue(issue.start, ends, text) && !inside(issue.start, lexical)) {
       issues.push(issue);
       ends.add(issue.end);
     }
@@ -104,6 +114,25 @@ export function readFilter(text: string, limits: Limits): ReadResult {
     );
   }
   return { filter: root, issues: sortIssues(issues) };
+}
+
+/** Whether `offset` lies inside one of `issues` (sorted by start), e.g. a token cut out of a non-ASCII word. */
+function inside(offset: number, issues: readonly Issue[]): boolean {
+  let low = 0;
+  let high = issues.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (issues[mid]!.start <= offset) low = mid + 1;
+    else high = mid;
+  }
+  const candidate = issues[low - 1];
+  return candidate !== undefined && offset < candidate.end;
+}
+
+/** Adds an issue unless the last one covers the same span (two odd letters of one word are one issue). */
+function pushOnce(issues: Issue[], issue: Issue): void {
+  const last = issues.at(-1);
+  if (!last || last.start !== issue.start || last.end !== issue.end) issues.push(issue);
 }
 
 /** Whether an issue ends at `start`, or only spaces lie between its end and `start`. */
