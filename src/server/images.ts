@@ -72,8 +72,8 @@ export function uploadUrl(origin: string, hash: string, token: string, id: strin
   return `${origin}${UPLOAD_PREFIX}/${hash}/${token}/${idPath(id)}`;
 }
 
-/** The API's view of a stored image. */
-export function toApiImage(image: StoredImage, origin: string, hash: string): ApiImage {
+/** The fields of an image as the API shows them, before its `variants` (and `draft`), in the API's order. */
+export function imageFields(image: StoredImage): Omit<ApiImage, "variants" | "draft"> {
   return {
     id: image.id,
     ...(image.filename !== null ? { filename: image.filename } : {}),
@@ -81,6 +81,13 @@ export function toApiImage(image: StoredImage, origin: string, hash: string): Ap
     meta: image.meta,
     requireSignedURLs: image.requireSignedURLs,
     uploaded: new Date(image.uploaded).toISOString(),
+  };
+}
+
+/** The API's view of a stored image. */
+export function toApiImage(image: StoredImage, origin: string, hash: string): ApiImage {
+  return {
+    ...imageFields(image),
     variants: VARIANTS.map((variant) => deliveryUrl(origin, hash, image.id, variant)),
     ...(image.draft ? { draft: true as const } : {}),
   };

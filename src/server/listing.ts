@@ -4,7 +4,7 @@
  * image's JSON is made once, in two pieces around those URLs, and a page is string concatenation:
  * no per-request image objects, no `JSON.stringify` of metadata.
  */
-import { DELIVERY_PREFIX, idPath, VARIANTS, type ApiImage } from "./images.js";
+import { DELIVERY_PREFIX, idPath, imageFields, VARIANTS } from "./images.js";
 import type { StoredImage } from "./store.js";
 
 interface Pieces {
@@ -23,15 +23,7 @@ function pieces(image: StoredImage): Pieces {
   let found = cache.get(image);
   if (found) return found;
   // The same keys, in the same order, as `toApiImage`.
-  const shown: Omit<ApiImage, "variants" | "draft"> = {
-    id: image.id,
-    ...(image.filename !== null ? { filename: image.filename } : {}),
-    creator: image.creator,
-    meta: image.meta,
-    requireSignedURLs: image.requireSignedURLs,
-    uploaded: new Date(image.uploaded).toISOString(),
-  };
-  const json = JSON.stringify(shown);
+  const json = JSON.stringify(imageFields(image));
   found = {
     head: `${json.slice(0, -1)},"variants":[`,
     path: JSON.stringify(idPath(image.id)).slice(1, -1),

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createEmulator, ErrorCode, type Emulator } from "../../src/server/index.js";
 import { accountHash } from "../../src/server/images.js";
 import { MAX_FORM_BYTES } from "../../src/server/uploads.js";
-import { ACCOUNT, envelope, expectFailure, IMAGES, testClock } from "../support/emulator.js";
+import { ACCOUNT, envelope, expectFailure, IMAGES, testClock, form } from "../support/emulator.js";
 
 const BASE = "http://emulator.test";
 const TOKEN = "right-token";
@@ -52,14 +52,6 @@ const API_ROUTES: readonly Route[] = ["list v2", "direct upload", "upload v1", "
 const MULTIPART_ROUTES: readonly Route[] = ["direct upload", "upload URL", "upload v1"];
 const METADATA_ROUTES: readonly Route[] = ["direct upload", "upload v1", "patch"];
 
-function form(fields: Record<string, string | [Uint8Array, string]>): FormData {
-  const data = new FormData();
-  for (const [name, value] of Object.entries(fields)) {
-    if (typeof value === "string") data.append(name, value);
-    else data.append(name, new Blob([value[0] as Uint8Array<ArrayBuffer>]), value[1]);
-  }
-  return data;
-}
 
 const FILE: [Uint8Array, string] = [IMAGES.png, "a.png"];
 

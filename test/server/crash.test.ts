@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { SEED } from "../support/arbitraries.js";
 import { ACCOUNT, AUTH, IMAGES } from "../support/emulator.js";
+import { random } from "../../src/server/seed.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 let dir: string;
@@ -59,17 +60,6 @@ function same(a: State, b: State): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** mulberry32, seeded: the same load and the same kill moments on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const api = (url: string): string => `${url}/client/v4/accounts/${ACCOUNT}`;
 const path = (url: string, id: string): string => `${api(url)}/images/v1/${encodeURIComponent(id)}`;

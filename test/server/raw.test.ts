@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEmulator, ErrorCode, type Emulator } from "../../src/server/index.js";
 import { SEED } from "../support/arbitraries.js";
-import { ACCOUNT, AUTH, envelope, expectFailure, IMAGES, startEmulator, testClock, type Running } from "../support/emulator.js";
+import { ACCOUNT, AUTH, envelope, expectFailure, IMAGES, startEmulator, testClock, type Running, form } from "../support/emulator.js";
 
 const BASE = "http://emulator.test";
 const API = `${BASE}/client/v4/accounts/${ACCOUNT}`;
@@ -27,14 +27,6 @@ function call(path: string, init: RequestInit = {}, target: Emulator = emulator)
   return target.fetch(new Request(path.startsWith("http") ? path : `${API}${path}`, { ...init, headers }));
 }
 
-function form(fields: Record<string, string | [Uint8Array, string]>): FormData {
-  const data = new FormData();
-  for (const [name, value] of Object.entries(fields)) {
-    if (typeof value === "string") data.append(name, value);
-    else data.append(name, new Blob([value[0] as Uint8Array<ArrayBuffer>]), value[1]);
-  }
-  return data;
-}
 
 /** A refused write: the expected status and code, and an unchanged store. */
 async function refusedWrite(request: () => Promise<Response>, status: number, code: number): Promise<void> {

@@ -82,3 +82,13 @@ export async function expectFailure(response: Response, status: number, codes: n
   expect(response.headers.get("x-should-retry")).toBe("false");
   return body;
 }
+
+/** A multipart form from fields: strings, or `[bytes, filename]` for files. */
+export function form(fields: Record<string, string | [Uint8Array, string]>): FormData {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) {
+    if (typeof value === "string") data.append(name, value);
+    else data.append(name, new Blob([value[0] as Uint8Array<ArrayBuffer>]), value[1]);
+  }
+  return data;
+}

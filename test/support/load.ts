@@ -6,6 +6,7 @@
  */
 import { toPredicate, toSearchParams, type FilterNode } from "../../src/index.js";
 import { ACCOUNT, AUTH, IMAGES } from "./emulator.js";
+import { random } from "../../src/server/seed.js";
 
 /** The filter the walkers use: the status equality goes through an index, the range does not. */
 export const LOAD_FILTER = 'status = "active" and priority >= 2';
@@ -52,17 +53,6 @@ export interface LoadResult {
   readonly problems: string[];
 }
 
-/** mulberry32: a small seeded PRNG. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STATUSES = ["active", "pending", "deleted", "flagged"];
 const REGIONS = ["eu-west", "us-east", "ap-south", "eu-central"];
