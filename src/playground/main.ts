@@ -163,15 +163,17 @@ function accept(index: number): void {
   openCompletions();
 }
 
-/** The x offset of a text position in the box, measured on a copy of the box's font. */
+/** Measures text in the box's font (the box is monospaced, but its font is the browser's choice). */
+const measure = document.createElement("canvas").getContext("2d");
+/** The box's left padding, where its text starts. */
+const PADDING = 14;
+
+/** The x offset of a text position in the box. */
 function caretX(offset: number): number {
-  const canvas = caretX.canvas ??= document.createElement("canvas");
-  const context = canvas.getContext("2d");
-  if (!context) return 0;
-  context.font = getComputedStyle(input).font;
-  return 14 + context.measureText(input.value.slice(0, offset)).width;
+  if (!measure) return 0;
+  measure.font = getComputedStyle(input).font;
+  return PADDING + measure.measureText(input.value.slice(0, offset)).width;
 }
-caretX.canvas = undefined as HTMLCanvasElement | undefined;
 
 // ---------------------------------------------------------------------------------------------------
 // Results: what the API returns for the pushed part, filtered here by the residual.
