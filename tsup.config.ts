@@ -25,6 +25,7 @@ export default defineConfig([
       integrations: "src/integrations/index.ts",
       sql: "src/compile/sql.ts",
       server: "src/server/index.ts",
+      "server-web": "src/server/web.ts",
     },
     format: ["esm", "cjs"],
     dts: true,

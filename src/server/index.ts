@@ -1,6 +1,8 @@
 /**
  * A local emulator of the Cloudflare Images API, built on the filter library: `createEmulator()` gives
- * a web-standard `fetch(request) → Response` (Workers, Bun, Deno, Node) and, on Node, `listen()`.
+ * a web-standard `fetch(request) → Response` (Workers, Bun, Deno, Node) and, on Node, `listen()` and
+ * persistence under `dataDir`. (Bundlers for Workers and browsers get `web.ts` instead, through the
+ * package's export conditions.)
  *
  * ```ts
  * import { createEmulator } from "imgmeta/server";
@@ -10,11 +12,7 @@
  * ```
  * @module
  */
-import { createApp } from "./app.js";
-import { errorResponse, internalError } from "./errors.js";
-import { CursorTable, DEFAULT_MAX_CURSORS } from "./pagination.js";
-import { demoImages } from "./seed.js";
-import { ImageStore, type StoredImage } from "./store.js";
+import { createEmulatorOn, type Emulator, type EmulatorOptions } from "./emulator.js";
 
 /** Errors as data, and the numeric codes the emulator answers with. */
 export { ApiError, ErrorCode, type ErrorItem } from "./errors.js";
@@ -24,125 +22,9 @@ export type { ApiImage } from "./images.js";
 export { demoImages } from "./seed.js";
 /** The store's records and the journal interface a persistence layer implements. */
 export { ImageStore, type Change, type Journal, type Position, type StoredImage } from "./store.js";
+export type { Emulator, EmulatorOptions, ListenOptions, ListeningEmulator } from "./emulator.js";
 
-/** How an emulator is set up. Everything is optional. */
-export interface EmulatorOptions {
-  /** The only token (or X-Auth-Key) accepted; any well-formed credential when unset. */
-  readonly token?: string | undefined;
-  /** The only account id served; any when unset (all share one store). */
-  readonly accountId?: string | undefined;
-  /**
-   * Demo images to add to an empty store (default 0). With `dataDir`, only when the stored data is empty,
-   * so a restart does not add them twice.
-   */
-  readonly seed?: number | undefined;
-  /** A directory to persist the store in (Node only); in memory when unset. */
-  readonly dataDir?: string | undefined;
-  /** The clock in ms since the epoch; `Date.now` by default. Tests pass a fixed one. */
-  readonly now?: (() => number) | undefined;
-  /** How many continuation tokens are kept alive (oldest forgotten first). */
-  readonly maxCursors?: number | undefined;
-  /** The playground page (HTML) to serve at `/`; `imgmeta serve` passes dist/playground.html. */
-  readonly playground?: string | undefined;
-  /** Told about recoverable problems, e.g. a torn last record dropped from the data file. */
-  readonly onWarning?: ((message: string) => void) | undefined;
-}
-
-/** Where {@link Emulator.listen} listens. */
-export interface ListenOptions {
-  /** 0 (the default) picks a free port. */
-  readonly port?: number;
-  /** `127.0.0.1` by default. */
-  readonly host?: string;
-}
-
-/** A running HTTP server for an emulator. */
-export interface ListeningEmulator {
-  /** The base URL, e.g. `http://127.0.0.1:8787`; the SDK's `baseURL` is this plus `/client/v4`. */
-  readonly url: string;
-  readonly port: number;
-  /** Stops the server (the emulator and its data stay usable). */
-  close(): Promise<void>;
-}
-
-/** An emulator of the Cloudflare Images API. */
-export interface Emulator {
-  /** Answers one request (web-standard; never rejects: failures are enveloped responses). */
-  fetch(request: Request): Promise<Response>;
-  /** Serves `fetch` over HTTP (Node only). Rejects when the stored data cannot be loaded. */
-  listen(options?: ListenOptions): Promise<ListeningEmulator>;
-  /** Resolves when the store is loaded; rejects with the reason it cannot be (e.g. a corrupted file). */
-  readonly ready: Promise<void>;
-  /** Adds images directly (seeding, tests, benchmarks), made durable like any write. */
-  addImages(images: readonly StoredImage[]): Promise<void>;
-  /** The store, once {@link ready}. */
-  store(): Promise<ImageStore>;
-  /** Stops every server started by {@link listen} and closes the data file. */
-  close(): Promise<void>;
-}
-
-/** Creates an emulator. With `dataDir`, the stored data is loaded in the background: see {@link Emulator.ready}. */
+/** Creates an emulator. With `dataDir`, the stored data is loaded in the background: see `Emulator.ready`. */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
-  const now = options.now ?? Date.now;
-  const cursors = new CursorTable(options.maxCursors ?? DEFAULT_MAX_CURSORS);
-  const closers: (() => Promise<void>)[] = [];
-
-  const loaded = (async (): Promise<ImageStore> => {
-    let store: ImageStore;
-    if (options.dataDir !== undefined) {
-      // Loaded only on this path, so that the web-standard path never touches Node APIs.
-      const { openFileJournal } = await import("./node.js");
-      const opened = await openFileJournal(options.dataDir, options.onWarning);
-      closers.push(() => opened.close());
-      store = new ImageStore(opened.images, opened.journal);
-    } else {
-      store = new ImageStore();
-    }
-    if (options.seed && [...store.all()].length === 0) await store.bulkPut(demoImages(options.seed));
-    return store;
-  })();
-  const ready = loaded.then(() => undefined);
-  // The rejection is reported through `ready`, `fetch` and `listen`; never unhandled.
-  ready.catch(() => undefined);
-
-  const app = loaded.then((store) =>
-    createApp({
-      store,
-      cursors,
-      auth: { token: options.token },
-      accountId: options.accountId,
-      now,
-      newId: () => crypto.randomUUID(),
-      playground: options.playground,
-    }),
-  );
-  app.catch(() => undefined);
-
-  const fetch = async (request: Request): Promise<Response> => {
-    try {
-      return await (await app).fetch(request);
-    } catch (error) {
-      return errorResponse(internalError(error));
-    }
-  };
-
-  return {
-    fetch,
-    ready,
-    store: () => loaded,
-    async addImages(images) {
-      await (await loaded).bulkPut(images);
-    },
-    async listen(listenOptions = {}) {
-      await ready;
-      const { listen } = await import("./node.js");
-      const server = await listen(fetch, listenOptions);
-      closers.push(() => server.close());
-      return server;
-    },
-    async close() {
-      await ready.catch(() => undefined);
-      for (const close of closers.splice(0).reverse()) await close();
-    },
-  };
+  return createEmulatorOn(() => import("./node.js"), options);
 }

@@ -3,7 +3,9 @@
  * and its promise of no eval.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -91,6 +93,28 @@ describe("the browser bundle", () => {
 });
 
 describe("imgmeta/server", () => {
+  it("bundles for Workers and browsers with no node: import, and answers there", async () => {
+    const { build } = await import("esbuild");
+    const result = await build({
+      stdin: { contents: 'export { createEmulator } from "imgmeta/server";', resolveDir: root },
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      conditions: ["workerd", "worker", "browser"],
+      write: false,
+      logLevel: "silent",
+    });
+    const code = result.outputFiles[0]!.text;
+    expect(code).not.toMatch(/["']node:/);
+    const file = join(mkdtempSync(join(tmpdir(), "imgmeta-web-")), "server.mjs");
+    writeFileSync(file, code);
+    const { createEmulator } = (await import(file)) as typeof import("../../src/server/web.js");
+    const emulator = createEmulator({ seed: 10 });
+    const response = await emulator.fetch(new Request("http://x/client/v4/accounts/a/images/v2?per_page=10", { headers: { authorization: "Bearer t" } }));
+    expect(response.status).toBe(200);
+    await expect(emulator.listen()).rejects.toThrow(/needs Node/);
+  });
+
   it("ESM and CJS: createEmulator answers the list endpoint", async () => {
     const require = createRequire(import.meta.url);
     for (const server of [(await import("imgmeta/server")) as typeof import("../../src/server/index.js"), require("imgmeta/server") as typeof import("../../src/server/index.js")]) {

@@ -1,0 +1,22 @@
+/**
+ * The emulator for Workers and browsers (`imgmeta/server` under the `workerd`, `worker` and `browser`
+ * export conditions): the same web-standard `fetch`, without the Node half, so that a bundle for those
+ * platforms contains no `node:` import. `listen()` and `dataDir` reject there.
+ * @module
+ */
+import { createEmulatorOn, type Emulator, type EmulatorOptions } from "./emulator.js";
+
+/** Errors as data, and the numeric codes the emulator answers with. */
+export { ApiError, ErrorCode, type ErrorItem } from "./errors.js";
+/** An image as the API shows it. */
+export type { ApiImage } from "./images.js";
+/** Deterministic demo images (what `--seed N` adds). */
+export { demoImages } from "./seed.js";
+/** The store's records and the journal interface a persistence layer implements. */
+export { ImageStore, type Change, type Journal, type Position, type StoredImage } from "./store.js";
+export type { Emulator, EmulatorOptions, ListenOptions, ListeningEmulator } from "./emulator.js";
+
+/** Creates an emulator, in memory (`dataDir` and `listen()` need Node). */
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  return createEmulatorOn(undefined, options);
+}
