@@ -110,13 +110,14 @@ export async function openFileJournal(dir: string, onWarning?: (message: string)
     throw new DataFileError(blobDir, `cannot be created (${(error as NodeJS.ErrnoException).code ?? "error"}); is ${dir} a directory?`);
   }
 
-  const rows = await replayLog(logPath, onWarning);
-  if (rows === undefined) {
-    // No log, yet image files: the log was lost, not never written. Starting would delete every blob
-    // as unreferenced, so refuse instead.
+  const replayed = await replayLog(logPath, onWarning);
+  const rows = replayed?.rows;
+  if (replayed === undefined) {
+    // No log (or an empty one), yet image files: the log was lost, not never written. Refuse rather
+    // than start without them.
     const stored = (await readdir(blobDir)).filter((name) => SHA256_HEX.test(name));
     if (stored.length > 0) {
-      throw new DataFileError(logPath, `is missing, but ${blobDir} holds ${stored.length} image files; restore the log, or empty the directory to start afresh`);
+      throw new DataFileError(logPath, `is missing or empty, but ${blobDir} holds ${stored.length} image files; restore the log, or empty the directory to start afresh`);
     }
   }
   const images: StoredImage[] = [];
@@ -130,7 +131,7 @@ export async function openFileJournal(dir: string, onWarning?: (message: string)
     }
     images.push({ ...rest, bytes });
   }
-  await removeStrayBlobs(blobDir, new Set(blobs.keys()));
+  await removeStrayBlobs(blobDir, new Set(blobs.keys()), replayed?.mentioned ?? new Set());
 
   const handle = await open(logPath, "a");
   // The log's directory entry must be durable too, or a new log could vanish with its first write.
@@ -143,7 +144,10 @@ export async function openFileJournal(dir: string, onWarning?: (message: string)
       for (const change of changes) lines.push(logLine(await toRecord(change, blobDir, known)));
       const text = Buffer.from(lines.join(""), "utf8");
       try {
-        await handle.write(text);
+        // One write(2) may write less than asked (a full disk): go on until all of it is written.
+        for (let written = 0; written < text.length; ) {
+          written += (await handle.write(text, written, text.length - written)).bytesWritten;
+        }
         await handle.datasync();
       } catch (error) {
         // A failed append must not leave half a line for the next one to follow (that would read
@@ -157,8 +161,14 @@ export async function openFileJournal(dir: string, onWarning?: (message: string)
   return { images, journal, close: () => handle.close() };
 }
 
-/** Replays the log into the live rows by id (`undefined` when there is no log); truncates a torn last line. */
-async function replayLog(logPath: string, onWarning?: (message: string) => void): Promise<Map<string, ImageRow> | undefined> {
+/** What the log holds: the live rows by id, and every blob any record ever referred to. */
+interface Replayed {
+  readonly rows: Map<string, ImageRow>;
+  readonly mentioned: Set<string>;
+}
+
+/** Replays the log (`undefined` when there is none, or it holds no record); truncates a torn last line. */
+async function replayLog(logPath: string, onWarning?: (message: string) => void): Promise<Replayed | undefined> {
   let data: Buffer;
   try {
     data = await readFile(logPath);
@@ -167,6 +177,7 @@ async function replayLog(logPath: string, onWarning?: (message: string) => void)
     throw new DataFileError(logPath, `cannot be read: ${(error as Error).message}`);
   }
   const rows = new Map<string, ImageRow>();
+  const mentioned = new Set<string>();
   let start = 0;
   let line = 0;
   while (start < data.length) {
@@ -179,11 +190,16 @@ async function replayLog(logPath: string, onWarning?: (message: string) => void)
       break;
     }
     const record = parseLine(data.subarray(start, end), logPath, line);
-    if (record.t === "put") rows.set(record.image.id, record.image);
-    else rows.delete(record.id);
+    if (record.t === "put") {
+      rows.set(record.image.id, record.image);
+      if (record.image.blob !== null) mentioned.add(record.image.blob);
+    } else {
+      rows.delete(record.id);
+    }
     start = end + 1;
   }
-  return rows;
+  // An empty log is a lost one as far as the blobs are concerned (see openFileJournal).
+  return line === 0 ? undefined : { rows, mentioned };
 }
 
 function parseLine(bytes: Buffer, logPath: string, line: number): LogRecord {
@@ -238,10 +254,14 @@ async function readBlob(path: string, hash: string): Promise<Uint8Array<ArrayBuf
   return new Uint8Array(data);
 }
 
-/** Removes blobs no image refers to (deleted images) and temporary files left by a crash. */
-async function removeStrayBlobs(blobDir: string, live: ReadonlySet<string>): Promise<void> {
+/**
+ * Removes temporary files left by a crash, and the blobs of images the log shows deleted or replaced.
+ * A blob the log never mentions is kept: it may belong to a write whose log line was lost, and deleting
+ * it would turn a damaged log into lost images.
+ */
+async function removeStrayBlobs(blobDir: string, live: ReadonlySet<string>, mentioned: ReadonlySet<string>): Promise<void> {
   for (const name of await readdir(blobDir)) {
-    if (!live.has(name)) await rm(join(blobDir, name), { force: true });
+    if (name.startsWith(".tmp-") || (mentioned.has(name) && !live.has(name))) await rm(join(blobDir, name), { force: true });
   }
 }
 

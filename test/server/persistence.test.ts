@@ -167,7 +167,8 @@ describe("a data directory", () => {
     ["a missing blob", async () => { const path = await firstBlob(); await rm(path); return `${path}: cannot be read (ENOENT)`; }],
     ["a blob that is a directory", async () => { const path = await firstBlob(); await rm(path); await mkdir(path); return `${path}: cannot be read (EISDIR)`; }],
     ["the log is a directory", async () => (await rm(log()), await mkdir(log()), `${log()}: cannot be read`)],
-    ["the log is gone but the blobs are there", async () => (await rm(log()), `${log()}: is missing, but`)],
+    ["the log is gone but the blobs are there", async () => (await rm(log()), `${log()}: is missing or empty, but`)],
+    ["the log is emptied but the blobs are there", async () => (await writeFile(log(), ""), `${log()}: is missing or empty, but`)],
     ["the data directory is a file", async () => { await rm(dir, { recursive: true }); await writeFile(dir, "not a directory"); return join(dir, "blobs"); }],
   ];
 
