@@ -218,6 +218,11 @@ function parseLine(bytes: Buffer, logPath: string, line: number): LogRecord {
   return record;
 }
 
+/** A time a `Date` can hold (ms since the epoch). */
+function isTime(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value) && Math.abs(value) <= 8.64e15;
+}
+
 function isRecord(value: unknown): value is LogRecord {
   if (typeof value !== "object" || value === null) return false;
   const record = value as Record<string, unknown>;
@@ -233,12 +238,12 @@ function isRecord(value: unknown): value is LogRecord {
     typeof image["meta"] === "object" &&
     image["meta"] !== null &&
     typeof image["requireSignedURLs"] === "boolean" &&
-    typeof image["uploaded"] === "number" &&
+    isTime(image["uploaded"]) &&
     typeof image["draft"] === "boolean" &&
-    (image["uploadExpires"] === null || typeof image["uploadExpires"] === "number") &&
+    (image["uploadExpires"] === null || isTime(image["uploadExpires"])) &&
     (image["uploadToken"] === undefined || (typeof image["uploadToken"] === "string" && TOKEN_PATTERN.test(image["uploadToken"]))) &&
     (image["filename"] === null || typeof image["filename"] === "string") &&
-    (image["format"] === null || (typeof image["format"] === "string" && image["format"] in FORMATS)) &&
+    (image["format"] === null || (typeof image["format"] === "string" && Object.hasOwn(FORMATS, image["format"]))) &&
     (image["blob"] === null || (typeof image["blob"] === "string" && SHA256_HEX.test(image["blob"])))
   );
 }

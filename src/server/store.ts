@@ -4,8 +4,8 @@
  * {@link Journal} before it is applied and acknowledged. Web-standard: no Node APIs here.
  */
 import { EqualityIndexes, type Equality } from "./equality.js";
-import type { ImageFormat } from "./formats.js";
-import type { Metadata } from "./metadata.js";
+import { FORMATS, type ImageFormat } from "./formats.js";
+import { checkMetadata, type Metadata } from "./metadata.js";
 import { comparePositions, insertSorted, lowerBound, removeSorted, type Position } from "./order.js";
 
 export { comparePositions, type Position } from "./order.js";
@@ -115,7 +115,12 @@ export class ImageStore {
   }
 
   /** Adds many images at once (seeding): one journal append, one sort. */
+  /**
+   * Adds images as they are (seeding, tests, benchmarks), made durable like any write.
+   * @throws TypeError naming the image and the field when a record could not be listed or stored.
+   */
   async bulkPut(images: readonly StoredImage[]): Promise<void> {
+    images.forEach(checkStoredImage);
     await this.write(() => ({ changes: images.map((image) => ({ type: "put" as const, image })), result: undefined }));
   }
 
@@ -182,5 +187,28 @@ export class ImageStore {
       else out.push(image);
     }
     return out;
+  }
+}
+
+/** What the routes check on the way in, checked for images added directly (they skip the routes). */
+function checkStoredImage(image: StoredImage, index: number): void {
+  const fail = (what: string): never => {
+    throw new TypeError(`image ${index} (${JSON.stringify(image?.id)}): ${what}`);
+  };
+  if (typeof image !== "object" || image === null) fail("is not an object");
+  if (typeof image.id !== "string" || image.id === "" || image.id.length > 1024) fail("id must be a string of 1 to 1024 characters");
+  for (const time of [image.uploaded, image.uploadExpires ?? 0]) {
+    if (typeof time !== "number" || !Number.isFinite(time) || Math.abs(time) > 8.64e15) fail("times must be milliseconds a Date can hold");
+  }
+  if (image.creator !== null && typeof image.creator !== "string") fail("creator must be a string or null");
+  if (image.filename !== null && typeof image.filename !== "string") fail("filename must be a string or null");
+  if (typeof image.draft !== "boolean" || typeof image.customId !== "boolean" || typeof image.requireSignedURLs !== "boolean") {
+    fail("draft, customId and requireSignedURLs must be booleans");
+  }
+  if (image.format !== null && !Object.hasOwn(FORMATS, image.format)) fail(`format must be one of ${Object.keys(FORMATS).join(", ")}`);
+  try {
+    checkMetadata(image.meta);
+  } catch (error) {
+    fail(`meta: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

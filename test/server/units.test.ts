@@ -127,3 +127,18 @@ describe("equality indexes", () => {
     expect(ids(indexes.candidates([{ path: ["s"], value: "x" }], () => all))).toEqual(["f", "a", "g"]);
   });
 });
+
+describe("addImages", () => {
+  it("refuses records the routes would have refused, before anything is stored", async () => {
+    const { createEmulator } = await import("../../src/server/index.js");
+    const emulator = createEmulator();
+    const [good] = demoImages(1);
+    for (const bad of [{ uploaded: 1e17 }, { uploaded: NaN }, { format: "toString" }, { meta: [] }, { meta: { big: "x".repeat(2000) } }, { id: "" }]) {
+      await expect(emulator.addImages([good!, { ...good!, id: "other", ...bad } as typeof good & object])).rejects.toThrow(TypeError);
+    }
+    expect([...(await emulator.store()).all()]).toEqual([]);
+    await emulator.addImages([good!]);
+    expect([...(await emulator.store()).all()]).toHaveLength(1);
+    await emulator.close();
+  });
+});
