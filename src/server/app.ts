@@ -309,7 +309,13 @@ function imageBytes(image: StoredImage): Response {
     throw ApiError.of(404, ErrorCode.notFound, `image ${JSON.stringify(image.id)} is a draft: nothing has been uploaded to it yet`);
   }
   return new Response(image.bytes, {
-    headers: { "content-type": FORMATS[image.format].contentType, "content-length": String(image.bytes.length) },
+    headers: {
+      "content-type": FORMATS[image.format].contentType,
+      "content-length": String(image.bytes.length),
+      // Uploaded bytes are served from the playground's origin: an SVG must not run script there.
+      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+      "x-content-type-options": "nosniff",
+    },
   });
 }
 

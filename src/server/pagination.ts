@@ -39,7 +39,13 @@ export class CursorTable {
   issue(position: Position, order: "asc" | "desc"): string {
     const key = `${order}:${position.uploaded}:${position.id}`;
     const existing = this.#tokens.get(key);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) {
+      // Handed out again: it becomes the newest (maps keep insertion order, so eviction is least recent).
+      const cursor = this.#cursors.get(existing)!;
+      this.#cursors.delete(existing);
+      this.#cursors.set(existing, cursor);
+      return existing;
+    }
     let token = randomToken();
     while (this.#cursors.has(token)) token = randomToken();
     // A copy of just the position: the caller may pass a whole image, whose bytes must not be kept alive.

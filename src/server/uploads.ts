@@ -150,7 +150,8 @@ export function readDirectUploadForm(form: FormData, now: number): ImageFields &
   const expiry = textField(form, "expiry");
   let expires = now + EXPIRY_DEFAULT_MS;
   if (expiry !== undefined) {
-    const time = /^\d{4}-\d{2}-\d{2}T/.test(expiry) ? Date.parse(expiry) : NaN;
+    // RFC 3339: a date-time with its offset (Z or ±hh:mm); without one, Date.parse would read local time.
+    const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/i.test(expiry) ? Date.parse(expiry) : NaN;
     if (Number.isNaN(time)) throw bad(`expiry must be an RFC 3339 date-time, not ${JSON.stringify(expiry)}`);
     if (time < now + EXPIRY_MIN_MS || time > now + EXPIRY_MAX_MS) {
       throw bad("expiry is out of accepted bound. (it must be between now + 2 minutes and now + 6 hours)");

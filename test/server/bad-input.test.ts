@@ -220,6 +220,7 @@ for (const [why, expiry] of [
   ["not a real date", "2026-13-45T00:00:00Z"],
   ["under 2 minutes away", () => new Date(clock.now() + 60_000).toISOString()],
   ["over 6 hours away", () => new Date(clock.now() + 7 * 3600_000).toISOString()],
+  ["without an offset (local time is not RFC 3339)", () => new Date(clock.now() + 3600_000).toISOString().slice(0, 19)],
 ] as const) {
   add(["direct upload"], `an expiry ${why}`, () => ({ body: form({ expiry: typeof expiry === "string" ? expiry : expiry() }) }), 400, ErrorCode.badRequest);
 }

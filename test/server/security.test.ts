@@ -91,7 +91,11 @@ describe("drafts", () => {
     const listed = (await envelope(await api(emulator, "/images/v2"))).result as { images: unknown[] };
     expect(listed.images).toEqual([]);
     expect((await emulator.fetch(new Request(uploadURL, { method: "POST", body: fileForm() }))).status).toBe(200);
-    expect((await emulator.fetch(new Request(`${BASE}/imagedelivery/${hash}/${id}/public`))).status).toBe(200);
+    const delivered = await emulator.fetch(new Request(`${BASE}/imagedelivery/${hash}/${id}/public`));
+    expect(delivered.status).toBe(200);
+    // Served from the playground's origin, an uploaded SVG must not be able to run script there.
+    expect(delivered.headers.get("content-security-policy")).toContain("sandbox");
+    expect(delivered.headers.get("x-content-type-options")).toBe("nosniff");
   });
 });
 

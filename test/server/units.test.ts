@@ -142,3 +142,14 @@ describe("addImages", () => {
     await emulator.close();
   });
 });
+
+describe("continuation tokens", () => {
+  it("forget the least recently handed out first, counting a token handed out again as new", () => {
+    const table = new CursorTable(2);
+    const first = table.issue({ uploaded: 1, id: "a" }, "desc");
+    table.issue({ uploaded: 2, id: "b" }, "desc");
+    expect(table.issue({ uploaded: 1, id: "a" }, "desc")).toBe(first); // page 1 read again
+    table.issue({ uploaded: 3, id: "c" }, "desc"); // evicts "b", not the token just handed out
+    expect(table.resolve(first, "desc")).toEqual({ uploaded: 1, id: "a" });
+  });
+});
