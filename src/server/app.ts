@@ -17,7 +17,7 @@ import { checkMetadata } from "./metadata.js";
 import type { CursorTable } from "./pagination.js";
 import type { ImageStore, StoredImage } from "./store.js";
 import { randomToken, sameToken } from "./tokens.js";
-import { checkCreator, MAX_FORM_BYTES, readDirectUploadForm, readFile, readUploadForm, type ImageFields } from "./uploads.js";
+import { checkCreator, MAX_FIELDS_BYTES, MAX_FORM_BYTES, readDirectUploadForm, readFile, readUploadForm, type ImageFields } from "./uploads.js";
 
 /** What the routes work with. */
 export interface AppContext {
@@ -155,7 +155,8 @@ export function createApp(context: AppContext): Hono {
   });
 
   api.post("/accounts/:account_id/images/v2/direct_upload", async (c) => {
-    const form = await readForm(c.req.raw, MAX_FORM_BYTES);
+    // No file travels here: the fields alone, so a small limit.
+    const form = await readForm(c.req.raw, MAX_FIELDS_BYTES);
     const at = now();
     const fields = readDirectUploadForm(form, at);
     const image = await create(fields, {

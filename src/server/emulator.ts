@@ -77,7 +77,8 @@ function nodeOnly(what: string): Promise<never> {
 export function createEmulatorOn(node: NodeHalf, options: EmulatorOptions = {}): Emulator {
   const now = options.now ?? Date.now;
   const cursors = new CursorTable(options.maxCursors ?? DEFAULT_MAX_CURSORS);
-  const closers: (() => Promise<void>)[] = [];
+  const servers: { close(): Promise<void> }[] = [];
+  let closeData: (() => Promise<void>) | undefined;
 
   const loaded = (async (): Promise<ImageStore> => {
     let store: ImageStore;
@@ -85,7 +86,7 @@ export function createEmulatorOn(node: NodeHalf, options: EmulatorOptions = {}):
       // Loaded only on this path, so that the web-standard path never touches Node APIs.
       const { openFileJournal } = await (node ? node() : nodeOnly("dataDir"));
       const opened = await openFileJournal(options.dataDir, options.onWarning);
-      closers.push(() => opened.close());
+      closeData = () => opened.close();
       store = new ImageStore(opened.images, opened.journal);
     } else {
       store = new ImageStore();
@@ -110,12 +111,20 @@ export function createEmulatorOn(node: NodeHalf, options: EmulatorOptions = {}):
   );
   app.catch(() => undefined);
 
-  const fetch = async (request: Request): Promise<Response> => {
+  // Requests being answered: close() lets them finish before it closes the data file.
+  const inFlight = new Set<Promise<Response>>();
+  const answer = async (request: Request): Promise<Response> => {
     try {
       return await (await app).fetch(request);
     } catch (error) {
       return errorResponse(internalError(error));
     }
+  };
+  const fetch = (request: Request): Promise<Response> => {
+    const response = answer(request);
+    inFlight.add(response);
+    void response.finally(() => inFlight.delete(response));
+    return response;
   };
 
   return {
@@ -129,12 +138,17 @@ export function createEmulatorOn(node: NodeHalf, options: EmulatorOptions = {}):
       await ready;
       const { listen } = await (node ? node() : nodeOnly("listen()"));
       const server = await listen(fetch, listenOptions);
-      closers.push(() => server.close());
+      servers.push(server);
       return server;
     },
     async close() {
-      await ready.catch(() => undefined);
-      for (const close of closers.splice(0).reverse()) await close();
+      const store = await loaded.catch(() => undefined);
+      // Servers first (no new requests), then the writes under way, then the data file.
+      for (const server of servers.splice(0).reverse()) await server.close();
+      await Promise.allSettled([...inFlight]);
+      await store?.idle();
+      await closeData?.();
+      closeData = undefined;
     },
   };
 }

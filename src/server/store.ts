@@ -114,7 +114,11 @@ export class ImageStore {
     return done;
   }
 
-  /** Adds many images at once (seeding): one journal append, one sort. */
+  /** Resolves once every write queued so far has finished (so that a data file can be closed safely). */
+  idle(): Promise<void> {
+    return this.#queue.then(() => undefined);
+  }
+
   /**
    * Adds images as they are (seeding, tests, benchmarks), made durable like any write.
    * @throws TypeError naming the image and the field when a record could not be listed or stored.

@@ -10,6 +10,8 @@ import { assembleBracketFields, isBracketField, parseMetadataField, type Metadat
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** Room for the other form fields and the multipart framing around a file. */
 export const MAX_FORM_BYTES = MAX_FILE_BYTES + 64 * 1024;
+/** A form without a file (direct upload): its fields only. */
+export const MAX_FIELDS_BYTES = 64 * 1024;
 /** The earliest direct-upload expiry, in milliseconds from now. */
 export const EXPIRY_MIN_MS = 2 * 60_000;
 /** The latest direct-upload expiry, in milliseconds from now. */

@@ -88,6 +88,18 @@ describe("a data directory", () => {
     await second.close();
   });
 
+  it("close() waits for the writes under way before it closes the data file", async () => {
+    const emulator = createEmulator({ dataDir: dir, now: clock.now });
+    await emulator.ready;
+    const uploads = Array.from({ length: 20 }, (_, i) => upload(emulator, { id: `image-${i}` }));
+    const closed = emulator.close();
+    expect((await Promise.all(uploads)).map((response) => response.status)).toEqual(Array(20).fill(200));
+    await closed;
+    const reopened = createEmulator({ dataDir: dir });
+    expect([...(await reopened.store()).all()]).toHaveLength(20);
+    await reopened.close();
+  });
+
   it("seeds demo images only into an empty store", async () => {
     const first = createEmulator({ dataDir: dir, seed: 20 });
     expect((await first.store()).listedCount).toBe(20);
