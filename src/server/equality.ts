@@ -106,11 +106,16 @@ export class EqualityIndexes<T extends Indexed> {
     for (const { path, value } of conditions) {
       const name = JSON.stringify(path);
       let index = this.#byPath.get(name);
-      if (!index) {
-        if (this.#byPath.size >= MAX_INDEXED_PATHS) continue;
+      if (index) {
+        // Used again: it becomes the most recent (a map keeps insertion order).
+        this.#byPath.delete(name);
+      } else {
+        // At the limit, the index used least recently makes room: paths queried once long ago
+        // (a typo, an experiment) must not keep the slots from the paths in use.
+        if (this.#byPath.size >= MAX_INDEXED_PATHS) this.#byPath.delete(this.#byPath.keys().next().value!);
         index = new PathIndex(path, all());
-        this.#byPath.set(name, index);
       }
+      this.#byPath.set(name, index);
       const list = index.get(value);
       if (!best || list.length < best.length) best = list;
     }

@@ -153,3 +153,16 @@ describe("continuation tokens", () => {
     expect(table.resolve(first, "desc")).toEqual({ uploaded: 1, id: "a" });
   });
 });
+
+describe("equality indexes at their limit", () => {
+  it("make room by dropping the index used least recently, and stay exact", () => {
+    const indexes = new EqualityIndexes<{ id: string; uploaded: number; meta: unknown }>();
+    const all = Array.from({ length: 40 }, (_, i) => ({ id: `i${i}`, uploaded: i, meta: Object.fromEntries(Array.from({ length: 20 }, (_, k) => [`k${k}`, i % (k + 2)])) }));
+    const ids = (list: readonly { id: string }[] | undefined) => list?.map((entry) => entry.id);
+    const expected = (k: number, v: number) => all.filter((image) => (image.meta as Record<string, number>)[`k${k}`] === v).map((image) => image.id);
+    // Twenty paths in turn (more than the limit): every one gets an index and the right candidates.
+    for (let k = 0; k < 20; k++) expect(ids(indexes.candidates([{ path: [`k${k}`], value: 1 }], () => all))).toEqual(expected(k, 1));
+    // The first path was evicted long ago; asked again, it is indexed again, still exact.
+    expect(ids(indexes.candidates([{ path: ["k0"], value: 0 }], () => all))).toEqual(expected(0, 0));
+  });
+});
