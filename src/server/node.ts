@@ -66,7 +66,9 @@ interface ImageRow extends Omit<StoredImage, "bytes"> {
   readonly blob: string | null;
 }
 
-type LogRecord = { readonly t: "put"; readonly image: ImageRow } | { readonly t: "del"; readonly id: string };
+type ChangeRecord = { readonly t: "put"; readonly image: ImageRow } | { readonly t: "del"; readonly id: string };
+/** One log line: a change, or several changes written at once (seeding), so that a crash keeps all or none. */
+type LogRecord = ChangeRecord | { readonly t: "batch"; readonly changes: readonly ChangeRecord[] };
 
 const LOG_FILE = "images.log";
 const BLOB_DIR = "blobs";
@@ -140,9 +142,10 @@ export async function openFileJournal(dir: string, onWarning?: (message: string)
   const known = new Set(blobs.keys());
   const journal: Journal = {
     async append(changes) {
-      const lines: string[] = [];
-      for (const change of changes) lines.push(logLine(await toRecord(change, blobDir, known)));
-      const text = Buffer.from(lines.join(""), "utf8");
+      const records: ChangeRecord[] = [];
+      for (const change of changes) records.push(await toRecord(change, blobDir, known));
+      // One line, whatever the number of changes: a crash mid-append keeps all of them or none.
+      const text = Buffer.from(logLine(records.length === 1 ? records[0]! : { t: "batch", changes: records }), "utf8");
       try {
         // One write(2) may write less than asked (a full disk): go on until all of it is written.
         for (let written = 0; written < text.length; ) {
@@ -190,11 +193,13 @@ async function replayLog(logPath: string, onWarning?: (message: string) => void)
       break;
     }
     const record = parseLine(data.subarray(start, end), logPath, line);
-    if (record.t === "put") {
-      rows.set(record.image.id, record.image);
-      if (record.image.blob !== null) mentioned.add(record.image.blob);
-    } else {
-      rows.delete(record.id);
+    for (const change of record.t === "batch" ? record.changes : [record]) {
+      if (change.t === "put") {
+        rows.set(change.image.id, change.image);
+        if (change.image.blob !== null) mentioned.add(change.image.blob);
+      } else {
+        rows.delete(change.id);
+      }
     }
     start = end + 1;
   }
@@ -224,6 +229,16 @@ function isTime(value: unknown): value is number {
 }
 
 function isRecord(value: unknown): value is LogRecord {
+  if (typeof value !== "object" || value === null) return false;
+  const record = value as Record<string, unknown>;
+  if (record["t"] === "batch") {
+    const changes = record["changes"];
+    return Array.isArray(changes) && changes.length > 0 && changes.every((change) => isChange(change));
+  }
+  return isChange(record);
+}
+
+function isChange(value: unknown): value is ChangeRecord {
   if (typeof value !== "object" || value === null) return false;
   const record = value as Record<string, unknown>;
   if (record["t"] === "del") return typeof record["id"] === "string";
@@ -275,7 +290,7 @@ function logLine(record: LogRecord): string {
   return `${checksum(Buffer.from(json, "utf8"))} ${json}\n`;
 }
 
-async function toRecord(change: Change, blobDir: string, known: Set<string>): Promise<LogRecord> {
+async function toRecord(change: Change, blobDir: string, known: Set<string>): Promise<ChangeRecord> {
   if (change.type === "delete") return { t: "del", id: change.id };
   const { bytes, ...rest } = change.image;
   let blob: string | null = null;

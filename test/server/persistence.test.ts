@@ -100,6 +100,20 @@ describe("a data directory", () => {
     await reopened.close();
   });
 
+  it("writes several changes at once (a seed) as one log line: a crash keeps all of them or none", async () => {
+    const seeded = createEmulator({ dataDir: dir, seed: 5 });
+    expect([...(await seeded.store()).all()]).toHaveLength(5);
+    await seeded.close();
+    const text = await readFile(log(), "utf8");
+    expect(text.trimEnd().split("\n")).toHaveLength(1);
+    await writeFile(log(), text.slice(0, Math.floor(text.length / 2))); // the crash cut the line
+    const warnings: string[] = [];
+    const reopened = createEmulator({ dataDir: dir, onWarning: (message) => warnings.push(message) });
+    expect([...(await reopened.store()).all()]).toEqual([]);
+    expect(warnings.join()).toContain("cut short by a crash");
+    await reopened.close();
+  });
+
   it("seeds demo images only into an empty store", async () => {
     const first = createEmulator({ dataDir: dir, seed: 20 });
     expect((await first.store()).listedCount).toBe(20);
