@@ -7,6 +7,7 @@ import type { FilterNode } from "../ast.js";
 import { toPredicate, type ImageRecord } from "../compile/predicate.js";
 import { plan } from "../compile/plan.js";
 import { formatQuery, listOptionIssues } from "../compile/query.js";
+import { toListParams } from "../compile/sdk.js";
 import { FilterError } from "../issues.js";
 
 /** An image as List images V2 returns it (every field optional, as the official SDK types it). */
@@ -100,9 +101,9 @@ export async function* listImages(source: ImagesSdkClient | FetchSource, options
   // The list options are checked like the filter, before any request.
   const badOptions = listOptionIssues(options);
   if (badOptions.length > 0) throw new FilterError(badOptions);
-  const { params, residual } = plan(options.filter ?? "", { uniqueKeys: sdk });
+  const { params, residual, pushed } = plan(options.filter ?? "", { uniqueKeys: sdk });
   const keep = residual ? toPredicate(residual) : undefined;
-  const fetchPage = sdk ? sdkPages(source, params, options) : restPages(source, params, options);
+  const fetchPage = sdk ? sdkPages(source, pushed, options) : restPages(source, params, options);
   let token: string | undefined;
   do {
     options.signal?.throwIfAborted();
@@ -121,13 +122,9 @@ function isSdkClient(source: ImagesSdkClient | FetchSource): source is ImagesSdk
 
 type PageFetcher = (token: string | undefined) => Promise<Page>;
 
-function sdkPages(client: ImagesSdkClient, params: URLSearchParams, options: ListImagesOptions): PageFetcher {
-  const meta: Record<string, string> = {};
-  let creator: string | undefined;
-  for (const [key, value] of params) {
-    if (key === "creator") creator = value;
-    else meta[key.slice("meta.".length)] = value;
-  }
+function sdkPages(client: ImagesSdkClient, pushed: FilterNode, options: ListImagesOptions): PageFetcher {
+  // The plan pushed one condition per key, so the SDK's meta object can hold them all.
+  const { meta, creator } = toListParams(pushed);
   return async (token) => {
     try {
       return await client.images.v2.list(
