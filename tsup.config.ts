@@ -1,5 +1,5 @@
 import { defineConfig, type Options } from "tsup";
-import { lodashToEsToolkit } from "./scripts/esbuild-plugins.js";
+import { chevrotainAsShipped } from "./scripts/esbuild-plugins.js";
 
 /**
  * Chevrotain is bundled into every output (with es-toolkit in place of its lodash-es): unbundled,
@@ -8,7 +8,7 @@ import { lodashToEsToolkit } from "./scripts/esbuild-plugins.js";
  */
 const shared: Options = {
   noExternal: ["chevrotain"],
-  esbuildPlugins: [lodashToEsToolkit],
+  esbuildPlugins: chevrotainAsShipped,
   esbuildOptions(options) {
     options.mainFields = ["module", "main"]; // lodash-es has no exports map
   },

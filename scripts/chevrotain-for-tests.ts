@@ -4,7 +4,7 @@
  * fraction of the time Chevrotain's 600-odd package files take.
  */
 import { build } from "esbuild";
-import { lodashToEsToolkit } from "./esbuild-plugins.js";
+import { chevrotainAsShipped } from "./esbuild-plugins.js";
 
 export const CHEVROTAIN_FOR_TESTS = new URL("../node_modules/.cache/imgmeta/chevrotain.mjs", import.meta.url);
 
@@ -16,7 +16,7 @@ export default async function setup(): Promise<void> {
     platform: "neutral",
     mainFields: ["module", "main"],
     outfile: CHEVROTAIN_FOR_TESTS.pathname,
-    plugins: [lodashToEsToolkit],
+    plugins: chevrotainAsShipped,
     logLevel: "silent",
   });
 }

@@ -5,7 +5,6 @@ import { readFileSync } from "node:fs";
 import { Lexer } from "chevrotain";
 import { describe, expect, it } from "vitest";
 import { diagramsHtml, ebnfRules, readEbnf } from "../scripts/grammar.js";
-import { createLexer } from "../src/syntax/lexer.js";
 import { FilterParser } from "../src/syntax/parser.js";
 import { allTokens } from "../src/syntax/tokens.js";
 
@@ -39,9 +38,5 @@ describe("grammar/diagrams.html", () => {
 describe("Chevrotain's checks", () => {
   it("the grammar passes Chevrotain's validations (skipped at run time for a faster start)", () => {
     expect(() => new FilterParser({ skipValidations: false })).not.toThrow();
-  });
-
-  it("the lexer keeps its first-character optimisation for every token", () => {
-    expect(() => createLexer({ ensureOptimizations: true, skipValidations: false })).not.toThrow();
   });
 });

@@ -1,6 +1,8 @@
 /**
- * No lexer pattern can backtrack super-linearly. Chevrotain applies each pattern anchored at the current
- * offset (sticky), so that is how they are checked, with recheck's ReDoS analysis.
+ * No token pattern can backtrack super-linearly. imgmeta's own lexer scans without them, but they are
+ * the tokens' definition, and whoever builds a Chevrotain lexer from them (as `test/lexer.test.ts`
+ * does) gets a linear one. Chevrotain applies each pattern anchored at the current offset (sticky), so
+ * that is how they are checked, with recheck's ReDoS analysis.
  */
 import { checkSync } from "recheck";
 import { describe, expect, it } from "vitest";
