@@ -132,11 +132,31 @@ function number(text: string, at: number): number {
 function word(text: string, at: number): number {
   let end = at + 1;
   while (isWordPart(text.charCodeAt(end))) end++;
-  matchedType = end - at <= 5 ? (KEYWORDS.get(text.slice(at, end).toLowerCase()) ?? t.Identifier) : t.Identifier;
+  matchedType = keyword(text, at, end) ?? t.Identifier;
   return end;
 }
 
-const KEYWORDS: ReadonlyMap<string, TokenType> = new Map(t.KEYWORD_TOKENS.map((type, i) => [t.KEYWORDS[i]!, type]));
+/** The keyword `text` holds from `at` to `end`, compared without allocating (most words are not keywords). */
+function keyword(text: string, at: number, end: number): TokenType | undefined {
+  switch (end - at) {
+    case 2:
+      return spells(text, at, "or") ? t.Or : spells(text, at, "in") ? t.In : undefined;
+    case 3:
+      return spells(text, at, "and") ? t.And : spells(text, at, "not") ? t.Not : undefined;
+    case 4:
+      return spells(text, at, "true") ? t.True : undefined;
+    case 5:
+      return spells(text, at, "false") ? t.False : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Whether the word at `at` is `lower` in any case (`| 0x20` lowers an ASCII letter; words hold no other letters). */
+function spells(text: string, at: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) if ((text.charCodeAt(at + i) | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
+}
 
 /** A token with the fields, and in the order, Chevrotain's own lexer gives them (one object shape). */
 function token(text: string, start: number, end: number, tokenType: TokenType): IToken {

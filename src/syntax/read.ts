@@ -93,6 +93,9 @@ export function readFilter(text: string, limits: Limits): ReadResult {
     issues.push(issueAt("nesting-too-deep", "the filter is nested too deeply to be read", { start: 0, end: text.length }));
     return { filter: undefined, issues: sortIssues(issues) };
   }
+  if (parser.errors.length === 0 && parser.valueProblems.length === 0) {
+    return { filter: root, issues: issues.length > 0 ? sortIssues(issues) : issues };
+  }
   // An error right after another one is usually its echo (recovery resumes at the next token): one
   // problem, one issue. Where each reported issue ends, to find them in constant time.
   const ends = new Set(issues.map((issue) => issue.end));
