@@ -47,6 +47,7 @@ function celPredicate(q: BenchQuery): (image: BenchImage) => unknown {
 const subjects: Record<string, (q: BenchQuery) => (image: BenchImage) => unknown> = {
   imgmeta: (q) => toPredicate(q.text),
   "hand-written": (q) => q.hand,
+  "hand-written (keyed reads)": (q) => q.keyed,
   sift: (q) => {
     // sift's default export is the function (its typings describe the module).
     const sift = siftModule as unknown as (query: unknown) => (image: unknown) => boolean;
@@ -63,13 +64,14 @@ const subjects: Record<string, (q: BenchQuery) => (image: BenchImage) => unknown
 const rows: Row[] = [];
 if (mode === "poly") {
   // Every query compiled and run before measuring: the call sites inside imgmeta see every shape.
-  const compiled = QUERIES.map((q) => ({ q, ours: scan(toPredicate(q.text)), hand: scan(q.hand) }));
-  for (const { ours, hand } of compiled) {
+  const compiled = QUERIES.map((q) => ({ q, ours: scan(toPredicate(q.text)), hand: scan(q.hand), keyed: scan(q.keyed) }));
+  for (const { ours, hand, keyed } of compiled) {
     ours();
     hand();
+    keyed();
   }
-  for (const { q, ours, hand } of compiled) {
-    for (const [subject, run] of [["imgmeta", ours], ["hand-written", hand]] as const) {
+  for (const { q, ours, hand, keyed } of compiled) {
+    for (const [subject, run] of [["imgmeta", ours], ["hand-written", hand], ["hand-written (keyed reads)", keyed]] as const) {
       const t = await time(run, 600);
       rows.push({ figure: "predicate, polymorphic", subject, query: q.id, median: t.median / images.length, p25: t.p25 / images.length, p75: t.p75 / images.length, unit: "ns/record" });
     }
@@ -82,7 +84,7 @@ if (mode === "poly") {
   for (const [subject, make] of Object.entries(subjects).filter(([name]) => !wanted || wanted.includes(name))) {
     const run = scan(make(q));
     const matched = run();
-    const t = await time(run, subject === "imgmeta" || subject === "hand-written" ? 600 : 300);
+    const t = await time(run, subject === "imgmeta" || subject.startsWith("hand-written") ? 600 : 300);
     const note = matched === expected ? undefined : `matched ${matched}, the hand-written predicate ${expected}`;
     rows.push({ figure: "predicate, alone", subject, query: q.id, median: t.median / images.length, p25: t.p25 / images.length, p75: t.p75 / images.length, unit: "ns/record", ...(note && { note }) });
   }
