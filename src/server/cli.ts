@@ -97,17 +97,17 @@ export function banner(url: string, options: ServeOptions): string {
 
 /**
  * Runs `imgmeta serve [--port N] [--host H] [--data DIR] [--token T] [--seed N] [--account ID]`.
- * Resolves once the server listens (it keeps running until SIGINT/SIGTERM). Bad flags print one line
- * and set exit code 2; a start-up failure (a port in use, corrupted data) prints one line and sets 1.
+ * Resolves to `undefined` once the server listens (it keeps running until SIGINT/SIGTERM). Bad flags
+ * print one line and resolve to exit code 2; a start-up failure (a port in use, corrupted data, a data
+ * directory another emulator uses) prints one line and resolves to 1.
  */
-export async function serveCommand(argv: string[]): Promise<void> {
+export async function serveCommand(argv: string[]): Promise<number | undefined> {
   let options: ServeOptions;
   try {
     options = parseServeArgs(argv);
   } catch (error) {
     process.stderr.write(`imgmeta serve: ${(error as Error).message} (${USAGE})\n`);
-    process.exitCode = 2;
-    return;
+    return 2;
   }
   let emulator: Emulator | undefined;
   let server: ListeningEmulator;
@@ -124,8 +124,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   } catch (error) {
     process.stderr.write(`imgmeta serve: cannot start: ${(error as Error).message}\n`);
     await emulator?.close().catch(() => undefined);
-    process.exitCode = 1;
-    return;
+    return 1;
   }
   process.stdout.write(`${banner(server.url, options)}\n`);
   const stop = (): void => {
@@ -136,4 +135,5 @@ export async function serveCommand(argv: string[]): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  return undefined;
 }

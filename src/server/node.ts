@@ -10,6 +10,7 @@
  *   (a bad checksum, bad JSON, a gap) is a startup error naming the file and line.
  * - `blobs/<sha256>`: image bytes, content-addressed (an image id never becomes a file name), each
  *   written to a temporary file, fsynced and renamed into place before the log line that refers to it.
+ * - `lock`: the pid of the emulator using the directory (see lock.ts).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, truncate, type FileHandle } from "node:fs/promises";
@@ -19,6 +20,7 @@ import { crc32 } from "node:zlib";
 import { createAdaptorServer } from "@hono/node-server";
 import type { ListenOptions, ListeningEmulator } from "./index.js";
 import { FORMATS } from "./formats.js";
+import { lockDataDir } from "./lock.js";
 import { TOKEN_PATTERN } from "./tokens.js";
 import type { Change, Journal, StoredImage } from "./store.js";
 
@@ -99,9 +101,9 @@ export interface OpenedJournal {
 }
 
 /**
- * Opens (or creates) a data directory: replays the log into images, checks every blob they refer to,
- * and returns a journal appending to the log.
- * @throws DataFileError naming the file when the data is corrupted.
+ * Opens (or creates) a data directory: locks it, replays the log into images, checks every blob they
+ * refer to, and returns a journal appending to the log (`close` releases the lock).
+ * @throws DataFileError naming the file when the data is corrupted or another emulator uses the directory.
  */
 export async function openFileJournal(dir: string, onWarning?: (message: string) => void): Promise<OpenedJournal> {
   const logPath = join(dir, LOG_FILE);
@@ -112,6 +114,23 @@ export async function openFileJournal(dir: string, onWarning?: (message: string)
     throw new DataFileError(blobDir, `cannot be created (${(error as NodeJS.ErrnoException).code ?? "error"}); is ${dir} a directory?`);
   }
 
+  const lock = await lockDataDir(dir);
+  if (!("release" in lock)) throw new DataFileError(lock.file, lock.message);
+  try {
+    return await openLocked(dir, logPath, blobDir, onWarning, lock.release);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function openLocked(
+  dir: string,
+  logPath: string,
+  blobDir: string,
+  onWarning: ((message: string) => void) | undefined,
+  unlock: () => Promise<void>,
+): Promise<OpenedJournal> {
   const replayed = await replayLog(logPath, onWarning);
   const rows = replayed?.rows;
   if (replayed === undefined) {
@@ -161,7 +180,14 @@ export async function openFileJournal(dir: string, onWarning?: (message: string)
       logSize += text.length;
     },
   };
-  return { images, journal, close: () => handle.close() };
+  return {
+    images,
+    journal,
+    async close() {
+      await handle.close();
+      await unlock();
+    },
+  };
 }
 
 /** What the log holds: the live rows by id, and every blob any record ever referred to. */

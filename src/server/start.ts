@@ -1,4 +1,5 @@
 /** `npm start`: the emulator with the command line's flags (see `serveCommand`). */
 import { serveCommand } from "./cli.js";
 
-await serveCommand(process.argv.slice(2));
+const code = await serveCommand(process.argv.slice(2));
+if (code !== undefined) process.exitCode = code;

@@ -1,6 +1,7 @@
 /**
  * `serve` flags: parsed strictly; a bad flag is one line on stderr and exit code 2 (no stack trace);
- * corrupted data is one line and exit code 1.
+ * corrupted data, or a data directory in use, is one line and exit code 1; by `npm start` and by the
+ * `imgmeta` executable alike.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -12,8 +13,11 @@ import { banner, DEFAULT_SEED, parseServeArgs, UsageError } from "../../src/serv
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/start.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+/** The two ways in: `npm start` (start.ts) and the `imgmeta` executable's `serve` (cli.ts, through `main`). */
+const ENTRIES = [["npm start", ["src/server/start.ts"]], ["imgmeta serve", ["src/cli.ts", "serve"]]] as const;
+
+function run(args: string[], entry: readonly string[] = ENTRIES[0][1]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...entry, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -53,8 +57,8 @@ describe("parseServeArgs", () => {
 });
 
 describe("the serve process", () => {
-  it("exits 2 with one line and no stack trace on bad flags", { timeout: 20_000 }, async () => {
-    const results = await Promise.all([run(["--bogus"]), run(["--port", "abc"])]);
+  it.each(ENTRIES)("%s exits 2 with one line and no stack trace on bad flags", { timeout: 20_000 }, async (_, entry) => {
+    const results = await Promise.all([run(["--bogus"], entry), run(["--port", "abc"], entry)]);
     for (const { code, stdout, stderr } of results) {
       expect(code).toBe(2);
       expect(stdout).toBe("");
@@ -64,15 +68,30 @@ describe("the serve process", () => {
     }
   });
 
-  it("exits 1 with one line naming the file when the data is corrupted", { timeout: 20_000 }, async () => {
+  it.each(ENTRIES)("%s exits 1 with one line naming the file when the data is corrupted", { timeout: 20_000 }, async (_, entry) => {
     const dir = await mkdtemp(join(tmpdir(), "imgmeta-cli-"));
     try {
       await writeFile(join(dir, "images.log"), "00000000 {}\n");
-      const { code, stderr } = await run(["--data", dir, "--port", "0"]);
+      const { code, stderr } = await run(["--data", dir, "--port", "0"], entry);
       expect(code).toBe(1);
       expect(stderr.trimEnd().split("\n")).toHaveLength(1);
       expect(stderr).toContain(join(dir, "images.log"));
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("exits 1 naming the lock when another emulator uses the data directory", { timeout: 20_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "imgmeta-cli-"));
+    const holder = spawn(process.execPath, ["-e", "setInterval(() => {}, 1 << 30)"], { stdio: "ignore" });
+    try {
+      await writeFile(join(dir, "lock"), `${holder.pid}\n`);
+      const { code, stderr } = await run(["--data", dir, "--port", "0"], ENTRIES[1][1]);
+      expect(code).toBe(1);
+      expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(stderr).toContain(`${join(dir, "lock")}: shows that process ${holder.pid} is using ${dir}`);
+    } finally {
+      holder.kill("SIGKILL");
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -3,6 +3,7 @@
  * dropped; every other kind of damage is a clear start-up error naming the file, and changes no file;
  * ids never become file names.
  */
+import { spawn } from "node:child_process";
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -215,5 +216,55 @@ describe("a data directory", () => {
     await broken.close();
     // Nothing was truncated, removed or rewritten: the other images are all still there to recover.
     expect(await contents()).toEqual(before);
+  });
+});
+
+describe("one emulator per data directory", () => {
+  const lockFile = () => join(dir, "lock");
+
+  it("refuses a second emulator while the first one runs, and the first keeps everything", async () => {
+    const first = createEmulator({ dataDir: dir, now: clock.now });
+    expect((await upload(first, { id: "kept" })).status).toBe(200);
+    expect(await readFile(lockFile(), "utf8")).toBe(`${process.pid}\n`);
+
+    const second = createEmulator({ dataDir: dir });
+    await expect(second.ready).rejects.toThrow(`${lockFile()}: shows that another emulator in this process is using ${dir}`);
+    await second.close();
+    // The refused one took nothing away: the lock is still the first's, and so are the writes.
+    expect(await readFile(lockFile(), "utf8")).toBe(`${process.pid}\n`);
+    expect((await upload(first, { id: "after" })).status).toBe(200);
+    await first.close();
+    await expect(stat(lockFile())).rejects.toThrow(/ENOENT/);
+
+    const third = createEmulator({ dataDir: dir });
+    expect([...(await third.store()).all()].map((image) => image.id).sort()).toEqual(["after", "kept"]);
+    await third.close();
+  });
+
+  it("refuses a directory another living process holds, naming it", async () => {
+    const holder = spawn(process.execPath, ["-e", "setInterval(() => {}, 1 << 30)"], { stdio: "ignore" });
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(lockFile(), `${holder.pid}\n`);
+      const emulator = createEmulator({ dataDir: dir });
+      await expect(emulator.ready).rejects.toThrow(`shows that process ${holder.pid} is using ${dir}`);
+      await emulator.close();
+      expect(await readFile(lockFile(), "utf8")).toBe(`${holder.pid}\n`);
+    } finally {
+      holder.kill("SIGKILL");
+    }
+  });
+
+  it("takes over a lock left by a process that died, or a lock file that holds no pid", async () => {
+    const dead = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+    await new Promise((resolve) => dead.once("exit", resolve));
+    for (const left of [`${dead.pid}\n`, "", "not a pid"]) {
+      await mkdir(dir, { recursive: true });
+      await writeFile(lockFile(), left);
+      const emulator = createEmulator({ dataDir: dir, now: clock.now });
+      expect((await upload(emulator, { id: `after-${left.length}` })).status).toBe(200);
+      expect(await readFile(lockFile(), "utf8")).toBe(`${process.pid}\n`);
+      await emulator.close();
+    }
   });
 });
