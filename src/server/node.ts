@@ -11,6 +11,7 @@
  * - `blobs/<sha256>`: image bytes, content-addressed (an image id never becomes a file name), each
  *   written to a temporary file, fsynced and renamed into place before the log line that refers to it.
  * - `lock`: the pid of the emulator using the directory (see lock.ts).
+ * At start-up, a log that is mostly replaced or deleted images is rewritten with the live ones only.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, truncate, type FileHandle } from "node:fs/promises";
@@ -153,6 +154,9 @@ async function openLocked(
     images.push({ ...rest, bytes });
   }
   await removeStrayBlobs(blobDir, new Set(blobs.keys()), replayed?.mentioned ?? new Set());
+  // After the stray blobs are gone: a compacted log no longer mentions the blobs of deleted images.
+  await rm(compactingPath(logPath), { force: true }); // a compaction a crash interrupted
+  if (replayed && needsCompaction(replayed)) await compact(logPath, dir, replayed.rows);
 
   const handle = await open(logPath, "a");
   // The log's directory entry must be durable too, or a new log could vanish with its first write.
@@ -190,10 +194,50 @@ async function openLocked(
   };
 }
 
-/** What the log holds: the live rows by id, and every blob any record ever referred to. */
+/** What the log holds: the live rows by id, every blob any record ever referred to, and how many changes. */
 interface Replayed {
   readonly rows: Map<string, ImageRow>;
   readonly mentioned: Set<string>;
+  readonly changes: number;
+}
+
+/** Changes the log may hold beyond one per live image before start-up rewrites it. */
+const COMPACTION_SLACK = 100;
+
+/** Whether most of the log is replaced or deleted images (and enough of it to be worth a rewrite). */
+function needsCompaction({ rows, changes }: Replayed): boolean {
+  const superseded = changes - rows.size;
+  return superseded >= COMPACTION_SLACK && superseded > rows.size;
+}
+
+function compactingPath(logPath: string): string {
+  return `${logPath}.compacting`;
+}
+
+/**
+ * Rewrites the log as one `put` line per live image: written beside it, fsynced, renamed over it, and
+ * the directory fsynced. A crash before the rename leaves the old log whole (and a leftover file that
+ * the next start-up removes); after it, the new one.
+ */
+async function compact(logPath: string, dir: string, rows: ReadonlyMap<string, ImageRow>): Promise<void> {
+  const temporary = compactingPath(logPath);
+  const handle = await open(temporary, "w");
+  try {
+    let chunk = "";
+    for (const image of rows.values()) {
+      chunk += logLine({ t: "put", image });
+      if (chunk.length >= 1 << 20) {
+        await handle.write(chunk);
+        chunk = "";
+      }
+    }
+    await handle.write(chunk);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temporary, logPath);
+  await fsyncPath(dir);
 }
 
 /** Replays the log (`undefined` when there is none, or it holds no record); truncates a torn last line. */
@@ -209,6 +253,7 @@ async function replayLog(logPath: string, onWarning?: (message: string) => void)
   const mentioned = new Set<string>();
   let start = 0;
   let line = 0;
+  let changes = 0;
   while (start < data.length) {
     const end = data.indexOf(0x0a, start);
     line++;
@@ -220,6 +265,7 @@ async function replayLog(logPath: string, onWarning?: (message: string) => void)
     }
     const record = parseLine(data.subarray(start, end), logPath, line);
     for (const change of record.t === "batch" ? record.changes : [record]) {
+      changes++;
       if (change.t === "put") {
         rows.set(change.image.id, change.image);
         if (change.image.blob !== null) mentioned.add(change.image.blob);
@@ -230,7 +276,7 @@ async function replayLog(logPath: string, onWarning?: (message: string) => void)
     start = end + 1;
   }
   // An empty log is a lost one as far as the blobs are concerned (see openFileJournal).
-  return line === 0 ? undefined : { rows, mentioned };
+  return line === 0 ? undefined : { rows, mentioned, changes };
 }
 
 function parseLine(bytes: Buffer, logPath: string, line: number): LogRecord {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createEmulator, type Emulator } from "../../src/server/index.js";
+import { createEmulator, type Emulator, type StoredImage } from "../../src/server/index.js";
 import { ACCOUNT, AUTH, envelope, IMAGES, testClock } from "../support/emulator.js";
 
 const API = `http://emulator.test/client/v4/accounts/${ACCOUNT}`;
@@ -266,5 +266,78 @@ describe("one emulator per data directory", () => {
       expect(await readFile(lockFile(), "utf8")).toBe(`${process.pid}\n`);
       await emulator.close();
     }
+  });
+});
+
+describe("compaction at start-up", () => {
+  const log = (): string => join(dir, "images.log");
+  /** `count` images whose metadata and bytes carry `round`, so that each round replaces the last. */
+  const images = (count: number, round: number): StoredImage[] =>
+    Array.from({ length: count }, (_, i) => ({
+      id: `image-${i}`,
+      customId: true,
+      creator: null,
+      meta: { round, i },
+      requireSignedURLs: false,
+      uploaded: Date.UTC(2026, 0, 1) + i,
+      draft: false,
+      uploadExpires: null,
+      filename: `image-${i}.png`,
+      format: "png",
+      bytes: Uint8Array.from([...IMAGES.png, round, i % 256]),
+    }));
+  const lines = async () => (await readFile(log(), "utf8")).trimEnd().split("\n").length;
+
+  it("rewrites a log that is mostly replaced and deleted images, keeping exactly the live ones", async () => {
+    const first = createEmulator({ dataDir: dir, now: clock.now });
+    for (let round = 1; round <= 3; round++) await first.addImages(images(150, round));
+    for (const id of ["image-0", "image-1"]) expect((await call(first, `/images/v1/${id}`, { method: "DELETE" })).status).toBe(200);
+    const before = await everything(first);
+    await first.close();
+    expect(await lines()).toBe(5); // three batches and two deletions: 452 changes for 148 images
+    const blobsBefore = (await readdir(join(dir, "blobs"))).length;
+
+    const second = createEmulator({ dataDir: dir, now: clock.now });
+    expect(await everything(second)).toEqual(before);
+    expect(await lines()).toBe(148);
+    // The blobs of replaced and deleted images went before the log that mentioned them.
+    expect((await readdir(join(dir, "blobs"))).length).toBe(148);
+    expect(blobsBefore).toBeGreaterThan(148);
+    expect((await upload(second, { id: "later" })).status).toBe(200);
+    const after = await everything(second);
+    await second.close();
+
+    const third = createEmulator({ dataDir: dir });
+    expect(await everything(third)).toEqual(after);
+    expect(await lines()).toBe(149);
+    await third.close();
+    expect(await readdir(dir)).toEqual(["blobs", "images.log"]);
+  });
+
+  it("leaves a log alone while most of it is live", async () => {
+    const first = createEmulator({ dataDir: dir, now: clock.now });
+    await first.addImages(images(150, 1));
+    await first.addImages(images(150, 2)); // 150 replaced: not more than the 150 live
+    await first.close();
+    const text = await readFile(log(), "utf8");
+    const second = createEmulator({ dataDir: dir });
+    await second.ready;
+    await second.close();
+    expect(await readFile(log(), "utf8")).toBe(text);
+  });
+
+  it("a compaction cut short by a crash leaves the old log whole, and its leftover file is removed", async () => {
+    const first = createEmulator({ dataDir: dir, now: clock.now });
+    await first.addImages(images(10, 1));
+    const before = await everything(first);
+    await first.close();
+    const text = await readFile(log(), "utf8");
+    await writeFile(`${log()}.compacting`, text.slice(0, text.length >> 1)); // the crash came mid-write
+
+    const second = createEmulator({ dataDir: dir });
+    expect(await everything(second)).toEqual(before);
+    await second.close();
+    expect(await readFile(log(), "utf8")).toBe(text);
+    expect(await readdir(dir)).toEqual(["blobs", "images.log"]);
   });
 });
