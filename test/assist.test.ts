@@ -145,6 +145,12 @@ describe("suggest", () => {
     ["not |", ["not", "(", "creator", "status", "priority", "region.name", "enabled", "`my key`"], ""],
     ["status = active and pr| and x = 1", ["priority"], "pr"],
     ["a ~ 1 and |", [], ""], // a syntax error before the cursor: nothing to offer
+    // A number being typed is replaced whole, even where the lexer splits it (`-`, `1.`, `1e+`).
+    ["priority = -|", [], "-"],
+    ["priority = 1.|", [], "1."],
+    ["priority = 1e+|", [], "1e+"],
+    ["priority in (1, 2e|", [], "2e"],
+    [`priority = ${"1".repeat(5000)}.|`, [], `${"1".repeat(5000)}.`],
   ])("%s", (marked, inserts, replaced) => {
     const cursor = marked.indexOf("|");
     const text = marked.replace("|", "");

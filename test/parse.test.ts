@@ -296,5 +296,7 @@ describe("characters the language does not have", () => {
     expect(check("~ ~ ~ ~").issues.map((i) => [i.start, i.end])).toEqual([[0, 7]]);
     const text = "a = naïveté and b ~ 1";
     expect(check(text).issues.map((i) => text.slice(i.start, i.end))).toEqual(["naïveté", "~"]);
+    const long = `a = ${"aé".repeat(3000)} and b = é~`;
+    expect(check(long).issues.map((i) => long.slice(i.start, i.end))).toEqual(["aé".repeat(3000), "é~"]);
   });
 });

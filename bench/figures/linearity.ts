@@ -14,6 +14,8 @@ const shapes: Record<string, (n: number) => string> = {
   "unknown characters": (n) => "~ ".repeat(n * 4),
   "an issue per condition": (n) => Array.from({ length: n }, (_, i) => `k${i} != ${i}`).join(" and "),
   "unterminated string": (n) => `a = "${"x".repeat(n * 8)}`,
+  "one word, letters beyond ASCII throughout": (n) => `a = ${"aé".repeat(n * 4)}`,
+  "digits before the cursor": (n) => `a = ${"1".repeat(n * 8)}x`,
 };
 
 const rows: Row[] = [];

@@ -126,7 +126,9 @@ export function suggest(text: string, cursor: number, options?: SuggestOptions):
  * (`-`, `8.`, `1e`, `1e+`): the lexer splits those into other tokens or errors.
  */
 function partialNumberStart(head: string, tokens: readonly IToken[], errors: readonly { offset: number }[]): number | undefined {
-  const match = /-?(?:[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]*)?)?$/.exec(head);
+  // Only a minus sign or the first digit of a run can start it (a longer run matches whenever a shorter
+  // one does): the lookbehind makes every other offset fail at once, so a long run of digits costs linear time.
+  const match = /(?:-|(?<![0-9]))(?:[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]*)?)?$/.exec(head);
   if (!match || match[0] === "" || /^-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/.test(match[0]) && match[0] !== "-") return undefined;
   const start = match.index;
   const startsToken = tokens.some((token) => token.startOffset === start && token.tokenType === t.NumberLiteral);

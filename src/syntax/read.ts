@@ -52,10 +52,10 @@ export function readFilter(text: string, limits: Limits): ReadResult {
       run = { start: run.start, end };
       continue;
     }
-    if (run) pushOnce(issues, unexpectedCharacter(text, run));
+    if (run) reportRun(issues, text, run);
     run = { start: error.offset, end };
   }
-  if (run) pushOnce(issues, unexpectedCharacter(text, run));
+  if (run) reportRun(issues, text, run);
   const tokens = lexed.tokens;
   for (const token of tokens) {
     if (token.tokenType === t.UnterminatedString || token.tokenType === t.UnterminatedName) {
@@ -132,9 +132,15 @@ function inside(offset: number, issues: readonly Issue[]): boolean {
   return candidate !== undefined && offset < candidate.end;
 }
 
-/** Adds an issue unless the last one covers the same span (two odd letters of one word are one issue). */
-function pushOnce(issues: Issue[], issue: Issue): void {
+/**
+ * Adds the issue of a run of unreadable characters, unless the last issue already covers it: every odd
+ * letter of a word such as `naïveté` is a run of its own, and the word is one issue. (Checked before the
+ * issue is written, which looks at the whole word: once per word, not once per letter.)
+ */
+function reportRun(issues: Issue[], text: string, run: Span): void {
   const last = issues.at(-1);
+  if (last && last.start <= run.start && run.end <= last.end) return;
+  const issue = unexpectedCharacter(text, run);
   if (!last || last.start !== issue.start || last.end !== issue.end) issues.push(issue);
 }
 
