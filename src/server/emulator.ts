@@ -4,7 +4,7 @@
  * so that bundlers for those never meet a `node:` import.
  */
 import { createApp } from "./app.js";
-import { errorResponse, internalError } from "./errors.js";
+import { errorResponse, internalError, type DirectAnswer } from "./errors.js";
 import { CursorTable, DEFAULT_MAX_CURSORS } from "./pagination.js";
 import { demoImages } from "./seed.js";
 import { ImageStore, type StoredImage } from "./store.js";
@@ -117,9 +117,9 @@ export function createEmulatorOn(node: NodeHalf, options: EmulatorOptions = {}):
   // each discarded one waits for a full GC (~120 bytes per request).
   let answering = 0;
   let allAnswered: { promise: Promise<void>; resolve: () => void } | undefined;
-  const answer = async (request: Request): Promise<Response> => {
+  const answer = async (request: Request, direct: DirectAnswer | undefined): Promise<Response> => {
     try {
-      return await (await app).fetch(request);
+      return await (await app).fetch(request, { direct });
     } catch (error) {
       return errorResponse(internalError(error));
     }
@@ -130,12 +130,14 @@ export function createEmulatorOn(node: NodeHalf, options: EmulatorOptions = {}):
       allAnswered = undefined;
     }
   };
-  const fetch = (request: Request): Promise<Response> => {
-    const response = answer(request); // never rejects
+  /** `fetch`, for a server that may take some answers directly (`listen()` on Node). */
+  const serve = (request: Request, direct?: DirectAnswer): Promise<Response> => {
+    const response = answer(request, direct); // never rejects
     answering++;
     void response.then(answered);
     return response;
   };
+  const fetch = (request: Request): Promise<Response> => serve(request);
   /** Resolves once no request is being answered. */
   const idle = (): Promise<void> => {
     if (answering === 0) return Promise.resolve();
@@ -157,7 +159,7 @@ export function createEmulatorOn(node: NodeHalf, options: EmulatorOptions = {}):
     async listen(listenOptions = {}) {
       await ready;
       const { listen } = await (node ? node() : nodeOnly("listen()"));
-      const server = await listen(fetch, listenOptions);
+      const server = await listen(serve, listenOptions);
       servers.push(server);
       return server;
     },
