@@ -114,7 +114,15 @@ export function scalarType(value: Scalar): ScalarType {
   return typeof value as ScalarType;
 }
 
-/** `node` with `span` set, or `node` as it is when there is no span (spans are optional). */
+/**
+ * `node` with `span` set, or `node` as it is when there is no span (spans are optional).
+ *
+ * Not `{ ...node, span }`: in V8 (Node 20) a property added after a spread gives the copy a new hidden
+ * class every time, made in the old generation, so each call left about 140 bytes there for a full GC
+ * to collect. Three per filter read by `fromSearchParams` made the emulator's list route fill the old
+ * generation under load (see `test/server/old-space.test.ts`). `Object.assign` copies the same own
+ * properties, in the same order, onto a fresh object, and reuses the hidden class.
+ */
 export function withSpan<T extends object>(node: T, span: Span | undefined): T {
-  return span ? { ...node, span } : node;
+  return span ? Object.assign({}, node, { span }) : node;
 }

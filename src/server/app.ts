@@ -9,7 +9,7 @@ import { FilterError, fromSearchParams, PER_PAGE_RANGE, toPredicate, type Filter
 import { checkCredentials, type AuthOptions } from "./auth.js";
 import { readForm, readJson } from "./body.js";
 import { equalities } from "./equality.js";
-import { ApiError, ErrorCode, errorResponse, internalError, noRoute, successJsonResponse, successResponse } from "./errors.js";
+import { ApiError, ErrorCode, errorResponse, internalError, noRoute, successJsonResponse, successResponse, type DirectAnswer } from "./errors.js";
 import { FORMATS } from "./formats.js";
 import { accountHash, DELIVERY_PREFIX, idFromSegments, toApiImage, UPLOAD_PREFIX, uploadUrl, VARIANTS } from "./images.js";
 import { renderImages } from "./listing.js";
@@ -33,6 +33,14 @@ export interface AppContext {
   /** The playground page served at `/`, when there is one. */
   readonly playground?: string | undefined;
 }
+
+/** What the server passes with each request (Hono's `c.env`). */
+export interface AppBindings {
+  /** Offered by `listen()` on Node for GET requests: see {@link DirectAnswer}. */
+  readonly direct?: DirectAnswer | undefined;
+}
+
+type AppEnv = { Bindings: AppBindings };
 
 /** The API's quota, reported by stats. */
 const ALLOWED_IMAGES = 100_000;
@@ -99,9 +107,9 @@ function imageId(c: Context): string {
 }
 
 /** Builds the Hono app over a store. */
-export function createApp(context: AppContext): Hono {
+export function createApp(context: AppContext): Hono<AppEnv> {
   const { store, cursors, now } = context;
-  const api = new Hono();
+  const api = new Hono<AppEnv>();
 
   api.use("/accounts/:account_id/*", async (c, next) => {
     const refused = checkCredentials(c.req.raw.headers, context.auth);
@@ -151,7 +159,7 @@ export function createApp(context: AppContext): Hono {
     const last = page.images[page.images.length - 1];
     const next = page.more && last ? cursors.issue(last, order) : null;
     const images = renderImages(page.images, url.origin, hashOf(c));
-    return successJsonResponse(`{"images":${images},"continuation_token":${JSON.stringify(next)}}`);
+    return successJsonResponse(`{"images":${images},"continuation_token":${JSON.stringify(next)}}`, c.env?.direct);
   });
 
   api.post("/accounts/:account_id/images/v2/direct_upload", async (c) => {
@@ -242,7 +250,7 @@ export function createApp(context: AppContext): Hono {
     return successResponse({});
   });
 
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
   // The playground: a search box over this emulator's own list endpoint (when the page was given).
   const playground = context.playground;
   if (playground !== undefined) app.get("/", (c) => c.html(playground));

@@ -50,6 +50,8 @@ class PathIndex<T extends Indexed> {
   readonly #path: readonly string[];
   /** `Map` keys compare like `===` for scalars (metadata comes from JSON: never NaN). */
   readonly #lists = new Map<unknown, T[]>();
+  /** When this index was last used (see `EqualityIndexes`), for least-recently-used eviction. */
+  lastUsed = 0;
 
   constructor(path: readonly string[], images: readonly T[]) {
     this.#path = path;
@@ -96,6 +98,13 @@ export const MAX_INDEXED_PATHS = 16;
 /** The equality indexes of one store. */
 export class EqualityIndexes<T extends Indexed> {
   readonly #byPath = new Map<string, PathIndex<T>>();
+  /**
+   * Counts uses, to stamp each index with its last one. Not a map re-ordered on every use (deleted and
+   * set again): that made the map, long-lived, re-allocate its table on nearly every list request, and
+   * V8 allocates the table of an old map in the old generation, where each discarded one waits for a
+   * full GC (~120 bytes per list request).
+   */
+  #uses = 0;
 
   /**
    * The shortest candidate list for these conditions (a superset of the matches, in list order), or
@@ -106,20 +115,30 @@ export class EqualityIndexes<T extends Indexed> {
     for (const { path, value } of conditions) {
       const name = JSON.stringify(path);
       let index = this.#byPath.get(name);
-      if (index) {
-        // Used again: it becomes the most recent (a map keeps insertion order).
-        this.#byPath.delete(name);
-      } else {
+      if (!index) {
         // At the limit, the index used least recently makes room: paths queried once long ago
         // (a typo, an experiment) must not keep the slots from the paths in use.
-        if (this.#byPath.size >= MAX_INDEXED_PATHS) this.#byPath.delete(this.#byPath.keys().next().value!);
+        if (this.#byPath.size >= MAX_INDEXED_PATHS) this.#evictLeastRecentlyUsed();
         index = new PathIndex(path, all());
+        this.#byPath.set(name, index);
       }
-      this.#byPath.set(name, index);
+      index.lastUsed = ++this.#uses;
       const list = index.get(value);
       if (!best || list.length < best.length) best = list;
     }
     return best;
+  }
+
+  #evictLeastRecentlyUsed(): void {
+    let oldest: string | undefined;
+    let oldestUse = Infinity;
+    for (const [name, index] of this.#byPath) {
+      if (index.lastUsed < oldestUse) {
+        oldest = name;
+        oldestUse = index.lastUsed;
+      }
+    }
+    if (oldest !== undefined) this.#byPath.delete(oldest);
   }
 
   /** Adds a newly listed image to every index built so far. */

@@ -15,21 +15,35 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, truncate, type FileHandle } from "node:fs/promises";
+import { ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { createAdaptorServer } from "@hono/node-server";
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { ListenOptions, ListeningEmulator } from "./index.js";
+import type { DirectAnswer } from "./errors.js";
 import { FORMATS } from "./formats.js";
 import { lockDataDir } from "./lock.js";
 import { TOKEN_PATTERN } from "./tokens.js";
 import type { Change, Journal, StoredImage } from "./store.js";
 
-/** Serves a web-standard `fetch` over HTTP on Node. */
-export async function listen(fetch: (request: Request) => Promise<Response>, options: ListenOptions): Promise<ListeningEmulator> {
+/**
+ * Serves a web-standard `fetch` over HTTP on Node. GET requests are offered a {@link DirectAnswer}: a
+ * handler that takes it writes its status, headers and body to the socket itself, with no `Response`
+ * (and so no `ReadableStream`) made for it.
+ */
+export async function listen(
+  fetch: (request: Request, direct?: DirectAnswer) => Promise<Response>,
+  options: ListenOptions,
+): Promise<ListeningEmulator> {
   const host = options.host ?? "127.0.0.1";
+  const sent = await alreadySent();
   // Keep the platform's own Request/Response globals: other code in the process uses them.
-  const server = createAdaptorServer({ fetch: (request) => fetch(request), overrideGlobalObjects: false });
+  const server = createAdaptorServer({
+    fetch: (request, env) => fetch(request, request.method === "GET" && env.outgoing instanceof ServerResponse ? directAnswer(env.outgoing, sent) : undefined),
+    overrideGlobalObjects: false,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {
@@ -51,6 +65,38 @@ export async function listen(fetch: (request: Request) => Promise<Response>, opt
       return closed;
     },
   };
+}
+
+/** Answers on `outgoing` itself, and hands node-server `sent`, for which it sends nothing more. */
+function directAnswer(outgoing: ServerResponse, sent: Response): DirectAnswer {
+  return {
+    send(status, headers, body) {
+      // Bytes, not the string: `end(string)` would first join it to the head (one more copy of the
+      // page, as a string).
+      const bytes = Buffer.from(body, "utf8");
+      // Not `{ ...headers, "content-length": … }`: see `withSpan` (a new hidden class per answer).
+      outgoing.setHeader("content-length", bytes.length);
+      outgoing.writeHead(status, headers);
+      outgoing.end(bytes);
+      return sent;
+    },
+  };
+}
+
+/**
+ * node-server's `RESPONSE_ALREADY_SENT`, as a platform `Response`. node-server skips such an answer only
+ * when it is a platform `Response`; its own lightweight class, which a `serve()` with default options
+ * elsewhere in the process installs as the global `Response` (and so, possibly, as the class of
+ * `RESPONSE_ALREADY_SENT`), it would write out a second time. `fetch` always answers with a platform
+ * `Response`, whatever the global is.
+ */
+async function alreadySent(): Promise<Response> {
+  try {
+    const PlatformResponse = (await globalThis.fetch("data:,")).constructor as typeof Response;
+    return new PlatformResponse(null, { headers: RESPONSE_ALREADY_SENT.headers });
+  } catch {
+    return RESPONSE_ALREADY_SENT; // `fetch` replaced by something that refuses data: URLs
+  }
 }
 
 /** The stored data cannot be loaded: the message names the file (and line) at fault. */

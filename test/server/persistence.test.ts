@@ -101,6 +101,20 @@ describe("a data directory", () => {
     await reopened.close();
   });
 
+  it("close() called twice at once: both wait for the writes under way", async () => {
+    const emulator = createEmulator({ dataDir: dir, now: clock.now });
+    await emulator.ready;
+    const uploads = Array.from({ length: 10 }, (_, i) => upload(emulator, { id: `image-${i}` }));
+    let closedTwice = false;
+    const closings = [emulator.close(), emulator.close().then(() => (closedTwice = true))];
+    await Promise.all(closings);
+    expect(closedTwice).toBe(true);
+    expect((await Promise.all(uploads)).map((response) => response.status)).toEqual(Array(10).fill(200));
+    const reopened = createEmulator({ dataDir: dir });
+    expect([...(await reopened.store()).all()]).toHaveLength(10);
+    await reopened.close();
+  });
+
   it("writes several changes at once (a seed) as one log line: a crash keeps all of them or none", async () => {
     const seeded = createEmulator({ dataDir: dir, seed: 5 });
     expect([...(await seeded.store()).all()]).toHaveLength(5);

@@ -2,7 +2,7 @@
  * The emulator's small pieces on their own: format detection, the SDK's bracket metadata, tokens.
  */
 import { describe, expect, it } from "vitest";
-import { EqualityIndexes } from "../../src/server/equality.js";
+import { EqualityIndexes, MAX_INDEXED_PATHS } from "../../src/server/equality.js";
 import { ApiError, ErrorCode } from "../../src/server/errors.js";
 import { detectFormat } from "../../src/server/formats.js";
 import { assembleBracketFields, checkMetadata } from "../../src/server/metadata.js";
@@ -164,5 +164,20 @@ describe("equality indexes at their limit", () => {
     for (let k = 0; k < 20; k++) expect(ids(indexes.candidates([{ path: [`k${k}`], value: 1 }], () => all))).toEqual(expected(k, 1));
     // The first path was evicted long ago; asked again, it is indexed again, still exact.
     expect(ids(indexes.candidates([{ path: ["k0"], value: 0 }], () => all))).toEqual(expected(0, 0));
+  });
+
+  it("evict the one used least recently, however long ago it was built", () => {
+    const indexes = new EqualityIndexes<{ id: string; uploaded: number; meta: unknown }>();
+    const all = [{ id: "a", uploaded: 1, meta: Object.fromEntries(Array.from({ length: 20 }, (_, k) => [`k${k}`, k])) }];
+    let builds = 0;
+    const ask = (k: number) => indexes.candidates([{ path: [`k${k}`], value: k }], () => (builds++, all));
+    for (let k = 0; k < MAX_INDEXED_PATHS; k++) ask(k); // full: k0 is the oldest
+    ask(0); // k0 used again: now k1 is the least recently used
+    ask(MAX_INDEXED_PATHS); // makes room
+    builds = 0;
+    ask(0);
+    expect(builds).toBe(0); // still indexed
+    ask(1);
+    expect(builds).toBe(1); // k1 was evicted, and is built again
   });
 });
