@@ -277,10 +277,7 @@ async function openLocked(
       // One line, whatever the number of changes: a crash mid-append keeps all of them or none.
       const text = Buffer.from(logLine(records.length === 1 ? records[0]! : { t: "batch", changes: records }), "utf8");
       try {
-        // One write(2) may write less than asked (a full disk): go on until all of it is written.
-        for (let written = 0; written < text.length; ) {
-          written += (await handle.write(text, written, text.length - written)).bytesWritten;
-        }
+        await writeAll(handle, text);
         await handle.datasync();
       } catch (error) {
         // A failed append must not leave half a line for the next one to follow (that would read
@@ -334,11 +331,11 @@ async function compact(logPath: string, dir: string, rows: ReadonlyMap<string, I
     for (const image of rows.values()) {
       chunk += logLine({ t: "put", image });
       if (chunk.length >= 1 << 20) {
-        await handle.write(chunk);
+        await writeAll(handle, Buffer.from(chunk, "utf8"));
         chunk = "";
       }
     }
-    await handle.write(chunk);
+    await writeAll(handle, Buffer.from(chunk, "utf8"));
     await handle.sync();
   } finally {
     await handle.close();
@@ -464,6 +461,13 @@ async function removeStrayBlobs(blobDir: string, live: ReadonlySet<string>, ment
   }
 }
 
+/** Writes all of `bytes`: one write(2) may write less than asked (a full disk), so go on until all is written. */
+async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let written = 0; written < bytes.length; ) {
+    written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+  }
+}
+
 function logLine(record: LogRecord): string {
   const json = JSON.stringify(record);
   return `${checksum(Buffer.from(json, "utf8"))} ${json}\n`;
@@ -488,7 +492,7 @@ async function writeBlob(blobDir: string, hash: string, bytes: Uint8Array): Prom
   const temporary = join(blobDir, `.tmp-${randomBytes(8).toString("hex")}`);
   let handle: FileHandle | undefined = await open(temporary, "w");
   try {
-    await handle.write(bytes);
+    await writeAll(handle, bytes);
     await handle.sync();
     await handle.close();
     handle = undefined;

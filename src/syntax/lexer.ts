@@ -138,18 +138,11 @@ function word(text: string, at: number): number {
 
 /** The keyword `text` holds from `at` to `end`, compared without allocating (most words are not keywords). */
 function keyword(text: string, at: number, end: number): TokenType | undefined {
-  switch (end - at) {
-    case 2:
-      return spells(text, at, "or") ? t.Or : spells(text, at, "in") ? t.In : undefined;
-    case 3:
-      return spells(text, at, "and") ? t.And : spells(text, at, "not") ? t.Not : undefined;
-    case 4:
-      return spells(text, at, "true") ? t.True : undefined;
-    case 5:
-      return spells(text, at, "false") ? t.False : undefined;
-    default:
-      return undefined;
+  for (let k = 0; k < t.KEYWORDS.length; k++) {
+    const spelling = t.KEYWORDS[k]!;
+    if (spelling.length === end - at && spells(text, at, spelling)) return t.KEYWORD_TOKENS[k];
   }
+  return undefined;
 }
 
 /** Whether the word at `at` is `lower` in any case (`| 0x20` lowers an ASCII letter; words hold no other letters). */
