@@ -1,13 +1,16 @@
 /**
  * Equality indexes for the list: `meta.<path> = value` conditions at the top of a filter (alone or
  * in an `and`) narrow a walk to the images whose value at that path is `value`, instead of every
- * image. The index only proposes candidates: the filter's own predicate still decides each one, so a
- * walk over an index returns exactly what a full scan would, in the same order.
+ * image. With several such conditions the shortest list is walked, and the other lists, held as bit
+ * sets of slots (see `slots.ts`), refuse the candidates missing from them without reading those images.
+ * The index only proposes candidates: the filter's own predicate still decides each one, so a walk over
+ * an index returns exactly what a full scan would, in the same order.
  *
  * Indexes are built on first use per path, kept up to date by every write, and capped in number.
  */
 import type { FilterNode, Scalar } from "../ast.js";
-import { insertSorted, removeSorted, type Position } from "./order.js";
+import { insertionPoint, lowerBound, type Position } from "./order.js";
+import { SlotAllocator, SlotSet } from "./slots.js";
 
 /** One `meta.<path> = value` condition that every match must satisfy. */
 export interface Equality {
@@ -45,20 +48,38 @@ export interface Indexed extends Position {
   readonly meta: unknown;
 }
 
+/** The images with one value at one path, in list order, with their slots; the same list as bits. */
+interface Entry<T> {
+  readonly images: T[];
+  /** `slots[i]` is the slot of `images[i]`. */
+  readonly slots: number[];
+  /** The slots as a set, made when the list is used to narrow another (see `EqualityIndexes`). */
+  members: SlotSet | undefined;
+}
+
+/**
+ * A list is worth a bit set when it holds at least 1/DENSE of all slots: the set's bytes (slots / 8)
+ * then stay within the list's own (8 bytes a slot). A set is dropped below half that.
+ */
+const DENSE = 64;
+
 /** The images with each scalar value at one path, each list in list order. */
 class PathIndex<T extends Indexed> {
   readonly #path: readonly string[];
   /** `Map` keys compare like `===` for scalars (metadata comes from JSON: never NaN). */
-  readonly #lists = new Map<unknown, T[]>();
+  readonly #entries = new Map<unknown, Entry<T>>();
   /** When this index was last used (see `EqualityIndexes`), for least-recently-used eviction. */
   lastUsed = 0;
 
-  constructor(path: readonly string[], images: readonly T[]) {
+  constructor(path: readonly string[], images: readonly T[], slots: SlotAllocator<T>) {
     this.#path = path;
     // `images` is in list order, so pushing keeps every list sorted.
     for (const image of images) {
       const key = this.#key(image);
-      if (key !== undefined) this.#listFor(key).push(image);
+      if (key === undefined) continue;
+      const entry = this.#entryFor(key);
+      entry.images.push(image);
+      entry.slots.push(slots.slotOf(image));
     }
   }
 
@@ -67,30 +88,73 @@ class PathIndex<T extends Indexed> {
     return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : undefined;
   }
 
-  #listFor(key: Scalar): T[] {
-    let list = this.#lists.get(key);
-    if (!list) this.#lists.set(key, (list = []));
-    return list;
+  #entryFor(key: Scalar): Entry<T> {
+    let entry = this.#entries.get(key);
+    if (!entry) this.#entries.set(key, (entry = { images: [], slots: [], members: undefined }));
+    return entry;
   }
 
-  add(image: T): void {
-    const key = this.#key(image);
-    if (key !== undefined) insertSorted(this.#listFor(key), image);
-  }
-
-  remove(image: T): void {
+  add(image: T, slots: SlotAllocator<T>): void {
     const key = this.#key(image);
     if (key === undefined) return;
-    const list = this.#lists.get(key);
-    if (!list) return;
-    removeSorted(list, image);
-    if (list.length === 0) this.#lists.delete(key);
+    const entry = this.#entryFor(key);
+    const slot = slots.slotOf(image);
+    const at = insertionPoint(entry.images, image);
+    if (at === entry.images.length) {
+      entry.images.push(image);
+      entry.slots.push(slot);
+    } else {
+      entry.images.splice(at, 0, image);
+      entry.slots.splice(at, 0, slot);
+    }
+    entry.members?.add(slot);
   }
 
-  get(value: Scalar): readonly T[] {
-    return this.#lists.get(value) ?? [];
+  remove(image: T, slots: SlotAllocator<T>): void {
+    const key = this.#key(image);
+    if (key === undefined) return;
+    const entry = this.#entries.get(key);
+    if (!entry) return;
+    const at = lowerBound(entry.images, image);
+    if (entry.images[at]?.id !== image.id) return;
+    entry.images.splice(at, 1);
+    const [slot] = entry.slots.splice(at, 1);
+    if (entry.images.length === 0) this.#entries.delete(key);
+    else if (entry.members && entry.images.length * DENSE * 2 < slots.capacity) entry.members = undefined;
+    else entry.members?.delete(slot!);
+  }
+
+  get(value: Scalar): Entry<T> | undefined {
+    return this.#entries.get(value);
   }
 }
+
+/**
+ * The candidates of a walk: `images` in list order, and whether the one at an index can match. A
+ * candidate refused by `admits` fails an equality for certain; one it admits must still be tested.
+ */
+export class Candidates<T> {
+  readonly images: readonly T[];
+  readonly #slots: readonly number[];
+  readonly #sets: readonly SlotSet[];
+
+  constructor(images: readonly T[], slots: readonly number[] = [], sets: readonly SlotSet[] = []) {
+    this.images = images;
+    this.#slots = slots;
+    this.#sets = sets;
+  }
+
+  /** False when the image at `i` is missing from another equality's list (so cannot match). */
+  admits(i: number): boolean {
+    const sets = this.#sets;
+    if (sets.length === 0) return true;
+    const slot = this.#slots[i]!;
+    for (let k = 0; k < sets.length; k++) if (!sets[k]!.has(slot)) return false;
+    return true;
+  }
+}
+
+const EMPTY = new Candidates<never>([]);
 
 /** How many paths may be indexed at once; further paths are scanned (keeps writes and memory bounded). */
 export const MAX_INDEXED_PATHS = 16;
@@ -98,6 +162,8 @@ export const MAX_INDEXED_PATHS = 16;
 /** The equality indexes of one store. */
 export class EqualityIndexes<T extends Indexed> {
   readonly #byPath = new Map<string, PathIndex<T>>();
+  /** The slots of the images in any index (given as they enter one, taken back as they leave the store). */
+  readonly #slots = new SlotAllocator<T>();
   /**
    * Counts uses, to stamp each index with its last one. Not a map re-ordered on every use (deleted and
    * set again): that made the map, long-lived, re-allocate its table on nearly every list request, and
@@ -107,11 +173,13 @@ export class EqualityIndexes<T extends Indexed> {
   #uses = 0;
 
   /**
-   * The shortest candidate list for these conditions (a superset of the matches, in list order), or
-   * `undefined` when none can be used. Builds an index for a new path from `all` (in list order).
+   * The candidates for these conditions (a superset of the matches, in list order), or `undefined`
+   * when none can be used: the shortest list, narrowed by the other lists that are dense enough to
+   * hold as bits. Builds an index for a new path from `all` (in list order).
    */
-  candidates(conditions: readonly Equality[], all: () => readonly T[]): readonly T[] | undefined {
-    let best: readonly T[] | undefined;
+  candidates(conditions: readonly Equality[], all: () => readonly T[]): Candidates<T> | undefined {
+    if (conditions.length === 0) return undefined;
+    const lists: Entry<T>[] = [];
     for (const { path, value } of conditions) {
       const name = JSON.stringify(path);
       let index = this.#byPath.get(name);
@@ -119,14 +187,23 @@ export class EqualityIndexes<T extends Indexed> {
         // At the limit, the index used least recently makes room: paths queried once long ago
         // (a typo, an experiment) must not keep the slots from the paths in use.
         if (this.#byPath.size >= MAX_INDEXED_PATHS) this.#evictLeastRecentlyUsed();
-        index = new PathIndex(path, all());
+        index = new PathIndex(path, all(), this.#slots);
         this.#byPath.set(name, index);
       }
       index.lastUsed = ++this.#uses;
-      const list = index.get(value);
-      if (!best || list.length < best.length) best = list;
+      const entry = index.get(value);
+      if (!entry) return EMPTY as Candidates<T>; // no image has this value: nothing can match
+      lists.push(entry);
     }
-    return best;
+    lists.sort((a, b) => a.images.length - b.images.length);
+    const [walked, ...others] = lists as [Entry<T>, ...Entry<T>[]];
+    const sets: SlotSet[] = [];
+    const capacity = this.#slots.capacity;
+    for (const entry of others) {
+      if (entry === walked || entry.images.length * DENSE < capacity) continue;
+      sets.push((entry.members ??= new SlotSet(entry.slots, capacity)));
+    }
+    return new Candidates(walked.images, walked.slots, sets);
   }
 
   #evictLeastRecentlyUsed(): void {
@@ -143,11 +220,12 @@ export class EqualityIndexes<T extends Indexed> {
 
   /** Adds a newly listed image to every index built so far. */
   add(image: T): void {
-    for (const index of this.#byPath.values()) index.add(image);
+    for (const index of this.#byPath.values()) index.add(image, this.#slots);
   }
 
   /** Removes an image (the very record that was added) from every index. */
   remove(image: T): void {
-    for (const index of this.#byPath.values()) index.remove(image);
+    for (const index of this.#byPath.values()) index.remove(image, this.#slots);
+    this.#slots.release(image);
   }
 }

@@ -27,11 +27,17 @@ export function lowerBound(list: readonly Position[], position: Position): numbe
   return low;
 }
 
-/** Inserts into an ascending list, keeping it sorted (appending, the common case, costs no search). */
-export function insertSorted<T extends Position>(list: T[], item: T): void {
+/** Where `item` goes in an ascending list: the end, the common case, is found without a search. */
+export function insertionPoint(list: readonly Position[], item: Position): number {
   const last = list[list.length - 1];
-  if (!last || comparePositions(last, item) < 0) list.push(item);
-  else list.splice(lowerBound(list, item), 0, item);
+  return !last || comparePositions(last, item) < 0 ? list.length : lowerBound(list, item);
+}
+
+/** Inserts into an ascending list, keeping it sorted. */
+export function insertSorted<T extends Position>(list: T[], item: T): void {
+  const at = insertionPoint(list, item);
+  if (at === list.length) list.push(item);
+  else list.splice(at, 0, item);
 }
 
 /** Removes the entry with this position and id from an ascending list, if it is there. */

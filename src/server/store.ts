@@ -156,12 +156,15 @@ export class ImageStore {
    */
   page(query: PageQuery): Page {
     const { matches, order, after, limit } = query;
-    const listed = (query.equalities && this.#indexes.candidates(query.equalities, () => this.#listed)) ?? this.#listed;
+    const found = query.equalities && this.#indexes.candidates(query.equalities, () => this.#listed);
+    const listed = found ? found.images : this.#listed;
     const images: StoredImage[] = [];
     if (order === "asc") {
       let i = after ? lowerBound(listed, after) : 0;
       if (after && i < listed.length && comparePositions(listed[i]!, after) === 0) i++;
       for (; i < listed.length; i++) {
+        // `admits` first: it refuses most candidates of a narrowed walk without reading them.
+        if (found && !found.admits(i)) continue;
         const image = listed[i]!;
         if (!matches(image)) continue;
         if (images.length === limit) return { images, more: true };
@@ -169,6 +172,7 @@ export class ImageStore {
       }
     } else {
       for (let i = (after ? lowerBound(listed, after) : listed.length) - 1; i >= 0; i--) {
+        if (found && !found.admits(i)) continue;
         const image = listed[i]!;
         if (!matches(image)) continue;
         if (images.length === limit) return { images, more: true };

@@ -2,7 +2,7 @@
  * The emulator's small pieces on their own: format detection, the SDK's bracket metadata, tokens.
  */
 import { describe, expect, it } from "vitest";
-import { EqualityIndexes, MAX_INDEXED_PATHS } from "../../src/server/equality.js";
+import { EqualityIndexes, MAX_INDEXED_PATHS, type Candidates } from "../../src/server/equality.js";
 import { ApiError, ErrorCode } from "../../src/server/errors.js";
 import { detectFormat } from "../../src/server/formats.js";
 import { assembleBracketFields, checkMetadata } from "../../src/server/metadata.js";
@@ -108,18 +108,26 @@ describe("renderImages", () => {
   });
 });
 
+/** The ids of the candidates a walk would test (those `admits` lets through). */
+function admitted(candidates: Candidates<{ id: string }> | undefined): string[] | undefined {
+  return candidates?.images.filter((_, i) => candidates.admits(i)).map((entry) => entry.id);
+}
+
 describe("equality indexes", () => {
   it("propose, in list order, every image whose value at the path is the value, and follow changes", () => {
     const indexes = new EqualityIndexes<{ id: string; uploaded: number; meta: unknown }>();
     const image = (id: string, uploaded: number, meta: unknown) => ({ id, uploaded, meta });
     const all = [image("a", 1, { s: "x" }), image("b", 2, { s: 5 }), image("c", 3, { r: { n: "x" } }), image("d", 3, { s: "x" }), image("e", 4, { s: ["x"] })];
-    const ids = (list: readonly { id: string }[] | undefined) => list?.map((entry) => entry.id);
+    const ids = admitted;
     expect(ids(indexes.candidates([{ path: ["s"], value: "x" }], () => all))).toEqual(["a", "d"]);
     expect(ids(indexes.candidates([{ path: ["s"], value: 5 }], () => all))).toEqual(["b"]);
     expect(ids(indexes.candidates([{ path: ["s"], value: "5" }], () => all))).toEqual([]);
     expect(ids(indexes.candidates([{ path: ["r", "n"], value: "x" }], () => all))).toEqual(["c"]);
-    // The shortest list wins.
-    expect(ids(indexes.candidates([{ path: ["s"], value: "x" }, { path: ["r", "n"], value: "x" }], () => all))).toEqual(["c"]);
+    // The shortest list, narrowed by the others: no image has both values, one has two.
+    expect(ids(indexes.candidates([{ path: ["s"], value: "x" }, { path: ["r", "n"], value: "x" }], () => all))).toEqual([]);
+    const both = [...all, image("h", 5, { s: "x", r: { n: "x" } })];
+    const fresh = new EqualityIndexes<{ id: string; uploaded: number; meta: unknown }>();
+    expect(ids(fresh.candidates([{ path: ["s"], value: "x" }, { path: ["r", "n"], value: "x" }], () => both))).toEqual(["h"]);
     expect(indexes.candidates([], () => all)).toBeUndefined();
     indexes.add(image("f", 0, { s: "x" }));
     indexes.add(image("g", 9, { s: "x" }));
@@ -158,7 +166,7 @@ describe("equality indexes at their limit", () => {
   it("make room by dropping the index used least recently, and stay exact", () => {
     const indexes = new EqualityIndexes<{ id: string; uploaded: number; meta: unknown }>();
     const all = Array.from({ length: 40 }, (_, i) => ({ id: `i${i}`, uploaded: i, meta: Object.fromEntries(Array.from({ length: 20 }, (_, k) => [`k${k}`, i % (k + 2)])) }));
-    const ids = (list: readonly { id: string }[] | undefined) => list?.map((entry) => entry.id);
+    const ids = admitted;
     const expected = (k: number, v: number) => all.filter((image) => (image.meta as Record<string, number>)[`k${k}`] === v).map((image) => image.id);
     // Twenty paths in turn (more than the limit): every one gets an index and the right candidates.
     for (let k = 0; k < 20; k++) expect(ids(indexes.candidates([{ path: [`k${k}`], value: 1 }], () => all))).toEqual(expected(k, 1));
