@@ -9,7 +9,7 @@ import { FilterError, fromSearchParams, PER_PAGE_RANGE, toPredicate, type Filter
 import { checkCredentials, type AuthOptions } from "./auth.js";
 import { readForm, readJson } from "./body.js";
 import { equalities } from "./equality.js";
-import { ApiError, ErrorCode, errorResponse, internalError, noRoute, successJsonResponse, successResponse, type DirectAnswer } from "./errors.js";
+import { ApiError, ErrorCode, errorResponse, internalError, noRoute, SUCCESS_ENVELOPE, successBytesResponse, successResponse, type DirectAnswer } from "./errors.js";
 import { FORMATS } from "./formats.js";
 import { accountHash, DELIVERY_PREFIX, idFromSegments, toApiImage, UPLOAD_PREFIX, uploadUrl, VARIANTS } from "./images.js";
 import { renderImages } from "./listing.js";
@@ -158,8 +158,9 @@ export function createApp(context: AppContext): Hono<AppEnv> {
     const page = store.page({ matches: toPredicate(filter), order, after, limit: perPage, equalities: equalities(filter) });
     const last = page.images[page.images.length - 1];
     const next = page.more && last ? cursors.issue(last, order) : null;
-    const images = renderImages(page.images, url.origin, hashOf(c));
-    return successJsonResponse(`{"images":${images},"continuation_token":${JSON.stringify(next)}}`, c.env?.direct);
+    const envelope = SUCCESS_ENVELOPE;
+    const body = renderImages(page.images, url.origin, hashOf(c), `${envelope.before}{"images":`, `,"continuation_token":${JSON.stringify(next)}}${envelope.after}`);
+    return successBytesResponse(body, c.env?.direct);
   });
 
   api.post("/accounts/:account_id/images/v2/direct_upload", async (c) => {

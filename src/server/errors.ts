@@ -88,15 +88,18 @@ export function successResponse(result: unknown, status = 200, extra?: Record<st
  */
 export interface DirectAnswer {
   /** Sends the answer; returns what the handler returns to the router in place of a `Response`. */
-  send(status: number, headers: Readonly<Record<string, string>>, body: string): Response;
+  send(status: number, headers: Readonly<Record<string, string>>, body: Uint8Array): Response;
 }
 
+/** The success envelope's text before and after a result that is JSON already (see `successBytesResponse`). */
+export const SUCCESS_ENVELOPE = { before: '{"success":true,"errors":[],"messages":[],"result":', after: "}" } as const;
+
 /**
- * A success envelope around a result that is JSON text already (list pages, rendered without building
- * objects: see `renderImages`); sent directly when the server offers it.
+ * A success envelope as UTF-8 bytes, made by the caller around its result with {@link SUCCESS_ENVELOPE}
+ * (list pages, rendered without building objects: see `renderImages`); sent directly when the server
+ * offers it.
  */
-export function successJsonResponse(resultJson: string, direct?: DirectAnswer): Response {
-  const body = `{"success":true,"errors":[],"messages":[],"result":${resultJson}}`;
+export function successBytesResponse(body: Uint8Array<ArrayBuffer>, direct?: DirectAnswer): Response {
   return direct ? direct.send(200, JSON_HEADERS, body) : new Response(body, { status: 200, headers: JSON_HEADERS });
 }
 

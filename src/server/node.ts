@@ -132,13 +132,10 @@ interface Waiting {
 function directAnswer(outgoing: ServerResponse, sent: Response): DirectAnswer {
   return {
     send(status, headers, body) {
-      // Bytes, not the string: `end(string)` would first join it to the head (one more copy of the
-      // page, as a string).
-      const bytes = Buffer.from(body, "utf8");
       // Not `{ ...headers, "content-length": … }`: see `withSpan` (a new hidden class per answer).
-      outgoing.setHeader("content-length", bytes.length);
+      outgoing.setHeader("content-length", body.byteLength);
       outgoing.writeHead(status, headers);
-      outgoing.end(bytes);
+      outgoing.end(body);
       return sent;
     },
   };

@@ -95,16 +95,26 @@ describe("continuation tokens", () => {
 });
 
 describe("renderImages", () => {
+  const decode = (bytes: Uint8Array): string => new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+
   it("renders exactly what toApiImage shows, for any id, origin and hash", () => {
-    const images = demoImages(60);
+    // Enough images to fill several of the slabs their bytes are kept in.
+    const images = demoImages(600);
     const odd = { ...images[0]!, id: 'a "quoted"\\ id/with %2F, ü and \u2028', filename: null, draft: true, creator: null };
-    const all = [...images, odd];
-    for (const [origin, hash] of [["http://127.0.0.1:8787", "abc"], ['http://"odd"\\host', "h\u2028"]] as const) {
-      const json = renderImages(all, origin, hash);
+    const all = [...images.slice(0, 300), odd, ...images.slice(300)];
+    for (const [origin, hash] of [["http://127.0.0.1:8787", "abc"], ['http://"odd"\\host', "h\u2028"], ["http://127.0.0.1:8787", "abc"]] as const) {
+      const json = decode(renderImages(all, origin, hash));
       expect(JSON.parse(json)).toEqual(all.map((image) => toApiImage(image, origin, hash)));
-      // Twice, from the cache this time: the same text.
-      expect(renderImages(all, origin, hash)).toBe(json);
+      // Twice, from the cache this time: the same bytes.
+      expect(decode(renderImages(all, origin, hash))).toBe(json);
     }
+  });
+
+  it("frames the array with the text before and after it", () => {
+    const [image] = demoImages(1);
+    const framed = decode(renderImages([image!], "http://h", "x", '{"ü":', "}"));
+    expect(JSON.parse(framed)).toEqual({ ü: [toApiImage(image!, "http://h", "x")] });
+    expect(decode(renderImages([], "http://h", "x", "<", ">"))).toBe("<[]>");
   });
 });
 
