@@ -1,7 +1,8 @@
 /**
- * Figure: predicate cost per record over 100,000 records. `predicate.ts Q2` measures one query alone in
- * this process (monomorphic call sites); `predicate.ts poly` compiles every query first and measures them
- * in turn (polymorphic call sites), for imgmeta and the hand-written predicates.
+ * Figure: predicate cost per record over 100,000 records. `predicate.ts Q2 sift` measures one query with
+ * the subjects named (default: all) in this process; `bench/run.ts` names one subject a process, so that
+ * its call sites are monomorphic. `predicate.ts poly` compiles every query first and measures them in turn
+ * (polymorphic call sites), for imgmeta and the hand-written predicates.
  */
 import * as cel from "@marcbachmann/cel-js";
 import { compileExpression } from "filtrex";
