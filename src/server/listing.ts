@@ -20,7 +20,8 @@ const encoder = new TextEncoder();
 
 /**
  * Where images' bytes are kept: views into shared slabs, not one `ArrayBuffer` each (every buffer is
- * a native allocation that each full garbage collection visits).
+ * a native allocation that each full garbage collection visits). A slab lives while any view of it does,
+ * as in Node's own pool for small `Buffer`s.
  */
 const SLAB_BYTES = 64 * 1024;
 let slab: Uint8Array<ArrayBuffer> = new Uint8Array(SLAB_BYTES);
