@@ -18,29 +18,6 @@ const cache = new WeakMap<StoredImage, Rendered>();
 
 const encoder = new TextEncoder();
 
-/**
- * Where images' bytes are kept: views into shared slabs, not one `ArrayBuffer` each (every buffer is
- * a native allocation that each full garbage collection visits). A slab lives while any view of it does,
- * as in Node's own pool for small `Buffer`s.
- */
-const SLAB_BYTES = 64 * 1024;
-let slab: Uint8Array<ArrayBuffer> = new Uint8Array(SLAB_BYTES);
-let slabUsed = 0;
-
-function store(text: string): Uint8Array {
-  // A UTF-8 byte per UTF-16 unit at least, three at most: too long for any slab, it gets its own buffer.
-  if (text.length * 3 > SLAB_BYTES) return encoder.encode(text);
-  let { read, written } = encoder.encodeInto(text, slab.subarray(slabUsed));
-  if (read !== text.length) {
-    slab = new Uint8Array(SLAB_BYTES);
-    slabUsed = 0;
-    ({ written } = encoder.encodeInto(text, slab));
-  }
-  const bytes = slab.subarray(slabUsed, slabUsed + written);
-  slabUsed += written;
-  return bytes;
-}
-
 /** The image's JSON as the API shows it; `base` is `"<origin>/imagedelivery/<hash>/`, escaped for JSON. */
 function render(image: StoredImage, base: string): Rendered {
   const found = cache.get(image);
@@ -51,7 +28,10 @@ function render(image: StoredImage, base: string): Rendered {
   const path = JSON.stringify(idPath(image.id)).slice(1, -1);
   const variants = VARIANTS.map((variant) => `${base}${path}/${variant}"`).join(",");
   const json = `${fields.slice(0, -1)},"variants":[${variants}]${image.draft ? ',"draft":true' : ""}}`;
-  const rendered = { base, bytes: store(json) };
+  // Each its own buffer, of its exact size: views into shared slabs would cost fewer native allocations
+  // (a full GC over 100,000 rendered images: ~5 ms with 8 KB slabs, ~10 ms this way), but a slab lives while
+  // any view of it does, so a few images kept from many dropped ones could hold 10-100x their bytes.
+  const rendered = { base, bytes: encoder.encode(json) };
   cache.set(image, rendered);
   return rendered;
 }

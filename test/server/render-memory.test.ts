@@ -1,0 +1,20 @@
+/**
+ * The list's cached bytes hold about what the images still stored need: a page renders each image's JSON
+ * once and keeps its UTF-8 bytes, and bytes kept in views of shared slabs would let one kept image hold a
+ * whole slab (64 KB slabs: ~100x the kept bytes here; 8 KB ones: ~13x). Measured in a child process.
+ */
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+it("images rendered and dropped around kept ones leave only the kept ones' bytes", { timeout: 30_000 }, async () => {
+  const { stdout } = await promisify(execFile)(process.execPath, ["--expose-gc", "--import", "tsx", "test/support/render-memory.ts"], { cwd: ROOT });
+  const { keptBytes, held, kept } = JSON.parse(stdout.trim().split("\n").at(-1)!) as { keptBytes: number; held: number; kept: number };
+  expect(kept).toBe(2000);
+  expect(keptBytes).toBeGreaterThan(2000 * 400);
+  // Measured: about the kept bytes (each buffer of its exact size).
+  expect(held).toBeLessThan(3 * keptBytes);
+});
