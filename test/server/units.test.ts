@@ -151,12 +151,15 @@ describe("addImages", () => {
     const { createEmulator } = await import("../../src/server/index.js");
     const emulator = createEmulator();
     const [good] = demoImages(1);
-    for (const bad of [{ uploaded: 1e17 }, { uploaded: NaN }, { format: "toString" }, { meta: [] }, { meta: { big: "x".repeat(2000) } }, { id: "" }]) {
+    for (const bad of [{ uploaded: 1e17 }, { uploaded: NaN }, { format: "toString" }, { meta: [] }, { meta: { big: "x".repeat(2000) } }, { id: "" }, { id: "lone \ud800" }, { id: "\udc00 reversed \ud800" }]) {
       await expect(emulator.addImages([good!, { ...good!, id: "other", ...bad } as typeof good & object])).rejects.toThrow(TypeError);
     }
     expect([...(await emulator.store()).all()]).toEqual([]);
-    await emulator.addImages([good!]);
-    expect([...(await emulator.store()).all()]).toHaveLength(1);
+    // A surrogate pair is well-formed: such an id is stored, listed and delivered.
+    await emulator.addImages([good!, { ...good!, id: "pair \ud83d\ude00" }]);
+    expect([...(await emulator.store()).all()]).toHaveLength(2);
+    const listed = await emulator.fetch(new Request("http://emulator/client/v4/accounts/a/images/v2", { headers: { authorization: "Bearer t" } }));
+    expect(((await listed.json()) as { result: { images: { id: string }[] } }).result.images.map((image) => image.id)).toContain("pair \ud83d\ude00");
     await emulator.close();
   });
 });
