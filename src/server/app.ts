@@ -158,9 +158,9 @@ export function createApp(context: AppContext): Hono<AppEnv> {
     const page = store.page({ matches: toPredicate(filter), order, after, limit: perPage, equalities: equalities(filter) });
     const last = page.images[page.images.length - 1];
     const next = page.more && last ? cursors.issue(last, order) : null;
-    const envelope = SUCCESS_ENVELOPE;
-    const body = renderImages(page.images, url.origin, hashOf(c), `${envelope.before}{"images":`, `,"continuation_token":${JSON.stringify(next)}}${envelope.after}`);
-    return successBytesResponse(body, c.env?.direct);
+    const before = `${SUCCESS_ENVELOPE.before}{"images":`;
+    const rest = `,"continuation_token":${JSON.stringify(next)}}${SUCCESS_ENVELOPE.after}`;
+    return successBytesResponse(renderImages(page.images, url.origin, hashOf(c), before, rest), c.env?.direct);
   });
 
   api.post("/accounts/:account_id/images/v2/direct_upload", async (c) => {

@@ -26,11 +26,6 @@ export class SlotAllocator<T extends object> {
     return slot;
   }
 
-  /** The record's slot if it has one, without giving one. */
-  peek(record: T): number | undefined {
-    return this.#slots.get(record);
-  }
-
   /** Takes the record's slot back, for a later record (the caller has removed it from every set). */
   release(record: T): void {
     const slot = this.#slots.get(record);
