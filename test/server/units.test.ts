@@ -110,6 +110,18 @@ describe("renderImages", () => {
     }
   });
 
+  it("renders a record once for each origin and account hash, however they alternate", () => {
+    const [image] = demoImages(1);
+    let reads = 0;
+    const counted = Object.defineProperty({ ...image! }, "meta", { get: () => (reads++, image!.meta), enumerable: true });
+    for (let round = 0; round < 3; round++) {
+      for (const origin of ["http://localhost:8787", "http://127.0.0.1:8787"]) {
+        for (const hash of ["a", "b"]) expect(JSON.parse(decode(renderImages([counted], origin, hash)))).toEqual([toApiImage(image!, origin, hash)]);
+      }
+    }
+    expect(reads).toBe(4);
+  });
+
   it("frames the array with the text before and after it", () => {
     const [image] = demoImages(1);
     const framed = decode(renderImages([image!], "http://h", "x", '{"ü":', "}"));
