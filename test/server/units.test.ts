@@ -127,6 +127,10 @@ describe("renderImages", () => {
     const framed = decode(renderImages([image!], "http://h", "x", '{"ü":', "}"));
     expect(JSON.parse(framed)).toEqual({ ü: [toApiImage(image!, "http://h", "x")] });
     expect(decode(renderImages([], "http://h", "x", "<", ">"))).toBe("<[]>");
+    // Framing of every UTF-8 length (1 to 4 bytes; a lone surrogate is written as U+FFFD, 3 bytes).
+    const odd = "aé\u2028😀\ud800\udc00x\udbff";
+    const framed2 = renderImages([image!], "http://h", "x", odd, odd);
+    expect(decode(framed2)).toBe(`${odd.replace(/\p{Cs}/gu, "\ufffd")}[${JSON.stringify(toApiImage(image!, "http://h", "x"))}]${odd.replace(/\p{Cs}/gu, "\ufffd")}`);
   });
 });
 
