@@ -3,15 +3,12 @@
  * no `ReadableStream`: see `DirectAnswer`). What arrives over HTTP must be what `emulator.fetch` answers,
  * byte for byte, whichever way the answer went out.
  */
-import { execFile } from "node:child_process";
 import { request as httpRequest } from "node:http";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoImages } from "../../src/server/index.js";
+import { runChild } from "../support/child.js";
 import { ACCOUNT, AUTH, startEmulator, type Running } from "../support/emulator.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 let running: Running;
 
 beforeAll(async () => {
@@ -83,8 +80,7 @@ describe("list pages over HTTP", () => {
   });
 
   it("arrive whole when another node-server in the process has made its own Response class the global one", { timeout: 30_000 }, async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "test/support/direct-answer-globals.ts"], { cwd: ROOT });
-    const result = JSON.parse(stdout.trim().split("\n").at(-1)!) as { overridden: boolean; status: number; same: boolean; bytes: number; errors: number };
+    const result = await runChild<{ overridden: boolean; status: number; same: boolean; bytes: number; errors: number }>("test/support/direct-answer-globals.ts");
     expect(result).toEqual({ overridden: true, status: 200, same: true, bytes: result.bytes, errors: 0 });
     expect(result.bytes).toBeGreaterThan(1000);
   });

@@ -3,16 +3,13 @@
  * list walks. Afterwards every acknowledged image is listed exactly once with its metadata, and nothing
  * else is. Repeating the load (deleting what it added) keeps the heap bounded.
  */
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { toPredicate } from "../../src/index.js";
 import { SEED } from "../support/arbitraries.js";
+import { runChild } from "../support/child.js";
 import { ACCOUNT, startEmulator, type Running } from "../support/emulator.js";
 import { LOAD_FILTER, runLoad, walkAll } from "../support/load.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 let running: Running;
 
 beforeAll(async () => {
@@ -47,8 +44,7 @@ it("hundreds of concurrent writes and walks: every acknowledged image listed onc
 });
 
 it("memory stays bounded when the same load repeats", { timeout: 30_000 }, async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, ["--expose-gc", "--import", "tsx", "test/support/load-memory.ts", "6"], { cwd: ROOT });
-  const { heap, problems, listed } = JSON.parse(stdout.trim().split("\n").at(-1)!) as { heap: number[]; problems: string[]; listed: number };
+  const { heap, problems, listed } = await runChild<{ heap: number[]; problems: string[]; listed: number }>("test/support/load-memory.ts", { flags: ["--expose-gc"], args: ["6"] });
   expect(problems).toEqual([]);
   expect(listed).toBe(0);
   expect(heap).toHaveLength(6);

@@ -3,16 +3,11 @@
  * once and keeps its UTF-8 bytes, and bytes kept in views of shared slabs would let one kept image hold a
  * whole slab (64 KB slabs: ~100x the kept bytes here; 8 KB ones: ~13x). Measured in a child process.
  */
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { expect, it } from "vitest";
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+import { runChild } from "../support/child.js";
 
 it("images rendered and dropped around kept ones leave only the kept ones' bytes", { timeout: 30_000 }, async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, ["--expose-gc", "--import", "tsx", "test/support/render-memory.ts"], { cwd: ROOT });
-  const { keptBytes, held, kept } = JSON.parse(stdout.trim().split("\n").at(-1)!) as { keptBytes: number; held: number; kept: number };
+  const { keptBytes, held, kept } = await runChild<{ keptBytes: number; held: number; kept: number }>("test/support/render-memory.ts", { flags: ["--expose-gc"] });
   expect(kept).toBe(2000);
   expect(keptBytes).toBeGreaterThan(2000 * 400);
   // Measured: about the kept bytes (each buffer of its exact size).
