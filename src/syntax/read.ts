@@ -140,8 +140,8 @@ function inside(offset: number, issues: readonly Issue[]): boolean {
 function reportRun(issues: Issue[], text: string, run: Span): void {
   const last = issues.at(-1);
   if (last && last.start <= run.start && run.end <= last.end) return;
-  const issue = unexpectedCharacter(text, run);
-  if (!last || last.start !== issue.start || last.end !== issue.end) issues.push(issue);
+  // The run's issue covers at least the run, so one equal to the last issue was refused just above.
+  issues.push(unexpectedCharacter(text, run));
 }
 
 /** Whether an issue ends at `start`, or only spaces lie between its end and `start`. */

@@ -173,5 +173,8 @@ export const allTokens: TokenType[] = [
 /** The keyword token types. */
 export const KEYWORD_TOKENS: readonly TokenType[] = [And, Or, Not, In, True, False];
 
-/** The keywords, as they are written (lower case), in the order of `KEYWORD_TOKENS` (the lexer pairs them). A path segment spelled like one needs backticks. */
-export const KEYWORDS: readonly string[] = ["and", "or", "not", "in", "true", "false"];
+/**
+ * The keywords, as they are written (lower case), in the order of `KEYWORD_TOKENS` (the lexer pairs
+ * them): each keyword token's pattern is its word. A path segment spelled like one needs backticks.
+ */
+export const KEYWORDS: readonly string[] = KEYWORD_TOKENS.map((type) => (type.PATTERN as RegExp).source);
