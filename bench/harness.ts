@@ -22,6 +22,11 @@ export async function time(fn: () => unknown, minCpuMs = 400): Promise<{ median:
   return { median: stats.p50, p25: stats.p25, p75: stats.p75 };
 }
 
+/** The value at quantile `q` (0–1) of ascending `sorted` samples. */
+export function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
 /** Prints the rows of a figure process (its only output on stdout). */
 export function emit(rows: readonly Row[]): void {
   process.stdout.write(`${JSON.stringify(rows)}\n`);

@@ -4,26 +4,29 @@
  *
  * - one filtered page on one keep-alive connection, sequentially: median and p99 latency; and the same
  *   page through `emulator.fetch` in this process (no HTTP);
- * - the same page under concurrent load (autocannon, bounded in time): throughput, p50/p99/max latency;
+ * - the same page under concurrent load (`load.ts`: autocannon, bounded in time): throughput, p50/p99/max
+ *   latency;
  * - the raw scan: one `toPredicate` pass over every stored record, no HTTP, no JSON (mitata);
- * - the spread under load: max / median and p99 / median.
+ * - the spread under load: max / median and p99 / median, each run's, and the median run's as the figure.
  *
- * The emulator runs in a child process (`server.ts serve N`), so the load generator and the client do
- * not share its event loop. It is the source build (like `npm start`), and so is the scan's `toPredicate`.
+ * The emulator runs in a child process (`server.ts serve N`) and each load run in another (`load.ts`), so
+ * that neither the load generator nor this process, which holds the dataset, shares the emulator's event
+ * loop, and this process's garbage collections do not stall the load generator. It is the source build (like `npm start`), and so is the scan's `toPredicate`.
  *
  * Two pages per size: `per_page=1000` (the API's default; the first page fills part-way through the
  * data) and `per_page=10000`, which holds every match, so the emulator must look at every image: the
  * honest comparison with a full raw scan.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
 import { Agent, request } from "node:http";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
 import { fromSearchParams, toPredicate, toQueryString } from "../../src/index.js";
 import { createEmulator, type StoredImage } from "../../src/server/index.js";
 import { dataset } from "../dataset.js";
-import { emit, time, type Row } from "../harness.js";
+import { emit, quantile, time, type Row } from "../harness.js";
+import type { LoadResult } from "./load.js";
 
 /** The 3-filter query of the figure, in the language; sent as `toQueryString` makes it. */
 export const SERVER_QUERY = 'status = "active" and priority >= 4 and region.name = "eu-west"';
@@ -31,6 +34,9 @@ const SIZES = [10_000, 100_000];
 const PAGES = [1000, 10_000];
 const CONNECTIONS = 8;
 const LOAD_SECONDS = 4;
+/** Load runs per page: the spread figures are the median run's (a single run's maximum is one sample). */
+const LOAD_RUNS = 3;
+const execFileAsync = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -87,8 +93,67 @@ function timedGet(agent: Agent, url: string): Promise<{ ms: number; bytes: numbe
   });
 }
 
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+function pageUrl(base: string, query: string, perPage: number): string {
+  return `${base}/client/v4/accounts/bench/images/v2?${query}&per_page=${perPage}`;
+}
+
+const subjectOf = (count: number, perPage: number) => `${count} images, per_page=${perPage}`;
+
+/** One filtered page on one keep-alive connection, sequentially: warm-up, then about two seconds of samples. */
+async function oneConnection(count: number, page: string): Promise<Row> {
+  const perPage = Number(new URL(page).searchParams.get("per_page"));
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const first = await timedGet(agent, page);
+  if (first.status !== 200) throw new Error(`${page}: status ${first.status}`);
+  const samples: number[] = [];
+  for (let i = 0; i < 20; i++) await timedGet(agent, page);
+  const until = performance.now() + 2000;
+  while (samples.length < 30 || (performance.now() < until && samples.length < 2000)) samples.push((await timedGet(agent, page)).ms);
+  agent.destroy();
+  samples.sort((a, b) => a - b);
+  return {
+    figure: "emulator: one filtered page, one connection",
+    subject: subjectOf(count, perPage),
+    query: `${count}`,
+    median: quantile(samples, 0.5),
+    p25: quantile(samples, 0.25),
+    p75: quantile(samples, 0.75),
+    unit: "ms",
+    note: `p99 ${quantile(samples, 0.99).toFixed(2)} ms, ${samples.length} requests, ${(first.bytes / 1024).toFixed(0)} KB per page`,
+  };
+}
+
+/** One load run on `page`, from a load process of its own (`load.ts`). */
+async function underLoad(page: string): Promise<LoadResult> {
+  const { stdout } = await execFileAsync(process.execPath, ["--import", "tsx", "bench/figures/load.ts", page, String(CONNECTIONS), String(LOAD_SECONDS)], { cwd: ROOT });
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as LoadResult;
+}
+
+/** The under-load rows of one page: each figure the median over the runs, each run listed in the notes. */
+function loadRows(count: number, perPage: number, results: readonly LoadResult[]): Row[] {
+  const subject = subjectOf(count, perPage);
+  const median = (values: readonly number[]) => quantile([...values].sort((a, b) => a - b), 0.5);
+  const spread = (figure: string, ratio: (run: LoadResult) => number): Row => {
+    const ratios = results.map(ratio).sort((a, b) => a - b);
+    return { figure, subject, query: `${count}`, median: median(ratios), p25: ratios[0]!, p75: ratios.at(-1)!, unit: "×", note: `runs: ${results.map((run) => ratio(run).toFixed(1)).join(", ")}` };
+  };
+  const failed = results.reduce((sum, run) => sum + run.failed, 0);
+  const perSecond = results.map((run) => run.perSecond);
+  return [
+    {
+      figure: `emulator: under load, ${CONNECTIONS} connections`,
+      subject,
+      query: `${count}`,
+      median: median(results.map((run) => run.p50)),
+      p25: median(results.map((run) => run.p25)),
+      p75: median(results.map((run) => run.p75)),
+      unit: "ms",
+      note: `${results.length} runs of ${LOAD_SECONDS} s: ${results.map((run) => `${run.requests} requests, p99 ${run.p99.toFixed(1)} ms, max ${run.max.toFixed(1)} ms`).join("; ")}${failed > 0 ? `; ${failed} failed` : ""}`,
+    },
+    { figure: "emulator: under load, throughput", subject, query: `${count}`, median: median(perSecond), p25: Math.min(...perSecond), p75: Math.max(...perSecond), unit: "req/s" },
+    spread("emulator: under load, max / median latency", (run) => run.max / run.p50),
+    spread("emulator: under load, p99 / median latency", (run) => run.p99 / run.p50),
+  ];
 }
 
 async function measure(): Promise<Row[]> {
@@ -145,58 +210,12 @@ async function measure(): Promise<Row[]> {
 
     const { child, url } = await startChild(count);
     try {
-      for (const perPage of PAGES) {
-        const page = `${url}/client/v4/accounts/bench/images/v2?${query}&per_page=${perPage}`;
-        const subject = `${count} images, per_page=${perPage}`;
-        const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-        const first = await timedGet(agent, page);
-        if (first.status !== 200) throw new Error(`${page}: status ${first.status}`);
-        const samples: number[] = [];
-        // Warm-up, then about two seconds of samples (at least 30).
-        for (let i = 0; i < 20; i++) await timedGet(agent, page);
-        const until = performance.now() + 2000;
-        while (samples.length < 30 || (performance.now() < until && samples.length < 2000)) samples.push((await timedGet(agent, page)).ms);
-        agent.destroy();
-        samples.sort((a, b) => a - b);
-        rows.push({
-          figure: "emulator: one filtered page, one connection",
-          subject,
-          query: `${count}`,
-          median: quantile(samples, 0.5),
-          p25: quantile(samples, 0.25),
-          p75: quantile(samples, 0.75),
-          unit: "ms",
-          note: `p99 ${quantile(samples, 0.99).toFixed(2)} ms, ${samples.length} requests, ${(first.bytes / 1024).toFixed(0)} KB per page`,
-        });
-
-        // Latencies from autocannon's per-response event: its own histogram keeps whole milliseconds,
-        // too coarse for a median of one or two.
-        const latencies: number[] = [];
-        const load = await new Promise<autocannon.Result>((resolve, reject) => {
-          const instance = autocannon({ url: page, headers: { authorization: "Bearer bench" }, connections: CONNECTIONS, duration: LOAD_SECONDS }, (error: unknown, result) =>
-            error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result),
-          );
-          instance.on("response", (_client, status, _bytes, ms) => {
-            if (status === 200) latencies.push(ms);
-          });
-        });
-        const bad = load.non2xx + load.errors + load.timeouts;
-        latencies.sort((a, b) => a - b);
-        const latency = { p25: quantile(latencies, 0.25), p50: quantile(latencies, 0.5), p75: quantile(latencies, 0.75), p99: quantile(latencies, 0.99), max: latencies.at(-1)! };
-        rows.push({
-          figure: `emulator: under load, ${CONNECTIONS} connections`,
-          subject,
-          query: `${count}`,
-          median: latency.p50,
-          p25: latency.p25,
-          p75: latency.p75,
-          unit: "ms",
-          note: `${load.requests.average.toFixed(0)} req/s; p99 ${latency.p99.toFixed(1)} ms; max ${latency.max.toFixed(1)} ms; ${latencies.length} requests${bad > 0 ? `; ${bad} failed` : ""}`,
-        });
-        rows.push({ figure: "emulator: under load, throughput", subject, query: `${count}`, median: load.requests.average, p25: load.requests.p25 ?? load.requests.min, p75: load.requests.p75 ?? load.requests.max, unit: "req/s" });
-        rows.push({ figure: "emulator: under load, max / median latency", subject, query: `${count}`, median: latency.max / latency.p50, p25: latency.max / latency.p50, p75: latency.max / latency.p50, unit: "×" });
-        rows.push({ figure: "emulator: under load, p99 / median latency", subject, query: `${count}`, median: latency.p99 / latency.p50, p25: latency.p99 / latency.p50, p75: latency.p99 / latency.p50, unit: "×" });
-      }
+      for (const perPage of PAGES) rows.push(await oneConnection(count, pageUrl(url, query, perPage)));
+      // Under load: a few runs per page, each from a fresh load process, taken in turns (so that a slow
+      // spell of the machine falls on both pages alike); each figure is the median over the runs.
+      const runs = new Map<number, LoadResult[]>(PAGES.map((perPage) => [perPage, []]));
+      for (let k = 0; k < LOAD_RUNS; k++) for (const perPage of PAGES) runs.get(perPage)!.push(await underLoad(pageUrl(url, query, perPage)));
+      for (const [perPage, results] of runs) rows.push(...loadRows(count, perPage, results));
     } finally {
       child.kill("SIGTERM");
     }
