@@ -11,6 +11,21 @@ export const DEFAULT_SEED = 300;
 
 const USAGE = "usage: imgmeta serve [--port N] [--host H] [--data DIR] [--token T] [--seed N] [--account ID]";
 
+/** `imgmeta serve --help`. */
+export const SERVE_HELP = `Usage: imgmeta serve [flags]
+
+Runs the local Cloudflare Images API emulator (List images V2 with metadata filters, uploads, direct
+uploads, image details) and its playground page.
+
+Flags:
+  --port N       port to listen on; 0 picks a free one (default 8787)
+  --host H       address to listen on (default 127.0.0.1)
+  --data DIR     keep the store in DIR across restarts (default: in memory)
+  --token T      accept only this token (Authorization: Bearer T); default: any well-formed token
+  --seed N       add N demo images to an empty store (default ${DEFAULT_SEED} in memory, 0 with --data)
+  --account ID   serve only this account id (others get 403); default: every account id
+  -h, --help     print this help`;
+
 /** Parsed `serve` flags. */
 export interface ServeOptions {
   readonly port: number;
@@ -97,11 +112,16 @@ export function banner(url: string, options: ServeOptions): string {
 
 /**
  * Runs `imgmeta serve [--port N] [--host H] [--data DIR] [--token T] [--seed N] [--account ID]`.
- * Resolves to `undefined` once the server listens (it keeps running until SIGINT/SIGTERM). Bad flags
+ * Resolves to `undefined` once the server listens (it keeps running until SIGINT/SIGTERM); to 0 after
+ * printing {@link SERVE_HELP} for `--help` or `-h`. Bad flags
  * print one line and resolve to exit code 2; a start-up failure (a port in use, corrupted data, a data
  * directory another emulator uses) prints one line and resolves to 1.
  */
 export async function serveCommand(argv: string[]): Promise<number | undefined> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(`${SERVE_HELP}\n`);
+    return 0;
+  }
   let options: ServeOptions;
   try {
     options = parseServeArgs(argv);

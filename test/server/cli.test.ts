@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { banner, DEFAULT_SEED, parseServeArgs, UsageError } from "../../src/server/cli.js";
+import { banner, DEFAULT_SEED, parseServeArgs, SERVE_HELP, UsageError } from "../../src/server/cli.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -65,6 +65,16 @@ describe("the serve process", () => {
       expect(stderr.trimEnd().split("\n")).toHaveLength(1);
       expect(stderr).toMatch(/^imgmeta serve: /);
       expect(stderr).not.toMatch(/\bat .*:\d+:\d+/);
+    }
+  });
+
+  it.each(ENTRIES)("%s --help prints every flag and exits 0 without starting", { timeout: 20_000 }, async (_, entry) => {
+    for (const flag of ["--help", "-h"]) {
+      const { code, stdout, stderr } = await run([flag], entry);
+      expect(code).toBe(0);
+      expect(stderr).toBe("");
+      expect(stdout).toBe(`${SERVE_HELP}\n`);
+      for (const option of ["--port", "--host", "--data", "--token", "--seed", "--account"]) expect(stdout).toContain(`  ${option} `);
     }
   });
 
