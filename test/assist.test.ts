@@ -172,6 +172,17 @@ describe("suggest", () => {
     }
     expect(suggest("x".repeat(20_000), 3).items).toEqual([]);
   });
+
+  it("offers nothing past maxNestingDepth, where content assist would run for minutes (and out of memory)", () => {
+    // 3,000 "(" took 1.5 s and 590 MB before the guard; 9,999 ended the process.
+    for (const text of ["(".repeat(9_999), "( (".repeat(3_333), "(!".repeat(4_999), "not ".repeat(101)]) {
+      expect(suggest(text, text.length), text.slice(0, 6)).toEqual({ from: text.length, to: text.length, items: [] });
+    }
+    // At the limit, and past the default with the limit raised, completions as usual.
+    expect(suggest("(".repeat(100), 100).items.map((item) => item.kind)).toContain("field");
+    expect(suggest("(".repeat(150), 150, { limits: { maxNestingDepth: 200 } }).items.map((item) => item.kind)).toContain("field");
+    expect(suggest("(".repeat(150), 150).items).toEqual([]);
+  });
 });
 
 describe("tokenize", () => {

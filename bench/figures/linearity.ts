@@ -16,6 +16,8 @@ const shapes: Record<string, (n: number) => string> = {
   "unterminated string": (n) => `a = "${"x".repeat(n * 8)}`,
   "one word, letters beyond ASCII throughout": (n) => `a = ${"aé".repeat(n * 4)}`,
   "digits before the cursor": (n) => `a = ${"1".repeat(n * 8)}x`,
+  // Content assist's cost grows with the depth (its cube): a bounded depth keeps it linear in the groups.
+  "groups in parentheses four deep": (n) => "((((a = 1)))) and ".repeat(n),
 };
 
 /**

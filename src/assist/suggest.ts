@@ -9,6 +9,7 @@ import { resolveLimits, type LimitOptions } from "../limits.js";
 import { fieldSpec, type FieldSchema, type FieldSpec } from "../schema.js";
 import { lex } from "../syntax/lexer.js";
 import { sharedParser } from "../syntax/parser.js";
+import { findTooDeep } from "../syntax/read.js";
 import * as t from "../syntax/tokens.js";
 import { unquote } from "../syntax/values.js";
 
@@ -71,11 +72,13 @@ function end(token: IToken): number {
 /**
  * Completions at `cursor` (an offset into `text`): field names after nothing, `and`, `or`, `(` or `not`;
  * operators after a field; values after an operator; `and`, `or`, `)` after a complete condition.
- * Never throws; after a syntax error before the cursor there may be nothing to offer.
+ * Never throws; after a syntax error before the cursor, or nesting deeper than `maxNestingDepth`, there
+ * may be nothing to offer.
  */
 export function suggest(text: string, cursor: number, options?: SuggestOptions): Suggestions {
   const at = Math.max(0, Math.min(Number.isFinite(cursor) ? Math.trunc(cursor) : text.length, text.length));
-  if (text.length > resolveLimits(options).maxInputLength) return { from: at, to: at, items: [] };
+  const limits = resolveLimits(options);
+  if (text.length > limits.maxInputLength) return { from: at, to: at, items: [] };
 
   const head = text.slice(0, at);
   const lexed = lex(head);
@@ -85,6 +88,9 @@ export function suggest(text: string, cursor: number, options?: SuggestOptions):
   const from = number ?? (typing ? typing.startOffset : at);
   const prefix = text.slice(from, at);
   const preceding = lexed.tokens.filter((token) => token.startOffset < from);
+  // Nested past the limit, the text cannot be read (`check` says so), and content assist would explore
+  // paths for as long as the cube of the depth: nothing to offer.
+  if (findTooDeep(preceding, limits.maxNestingDepth)) return { from: at, to: at, items: [] };
   // Replace the whole word under the cursor, not only the part before it.
   const under = typing ? lex(text).tokens.find((token) => token.startOffset === from) : undefined;
   const to = under && isTyped(under) ? Math.max(at, end(under)) : at;

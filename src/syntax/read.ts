@@ -212,9 +212,10 @@ function unterminatedIssue(token: IToken): Issue {
 
 /**
  * The first token at which parentheses and `not`s nest deeper than `max`, found by one scan of the
- * tokens, so that the recursive parser never meets input that could exhaust the stack.
+ * tokens, so that the recursive parser never meets input that could exhaust the stack (nor content
+ * assist input whose exploration grows with the cube of the depth).
  */
-function findTooDeep(tokens: readonly IToken[], max: number): IToken | undefined {
+export function findTooDeep(tokens: readonly IToken[], max: number): IToken | undefined {
   // Per open parenthesis level: how many `not`s are pending on that level.
   const pendingNots: number[] = [0];
   let depth = 0;
