@@ -37,11 +37,29 @@ export const MAX_CONTINUATION_TOKEN_LENGTH = 32;
 
 /** Options shared by the functions that accept limits. */
 export interface LimitOptions {
-  /** Overrides for {@link DEFAULT_LIMITS}. */
+  /**
+   * Overrides for {@link DEFAULT_LIMITS}: each a whole number from 0 up, or `Infinity` for none.
+   * A limit left out or given as `undefined` keeps its default.
+   */
   readonly limits?: Partial<Limits>;
 }
 
-/** The effective limits for a call. */
+/**
+ * The effective limits for a call. `undefined` keeps a default, so that `{ maxFilters: config.max }`
+ * with no `max` configured still applies the API's limit instead of none.
+ * @throws RangeError when a limit is not a whole number from 0 up or `Infinity` (NaN would switch it off).
+ */
 export function resolveLimits(options: LimitOptions | undefined): Limits {
-  return options?.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS;
+  const given = options?.limits;
+  if (!given) return DEFAULT_LIMITS;
+  const limits: { -readonly [K in keyof Limits]: number } = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
+    const value: unknown = given[key];
+    if (value === undefined) continue;
+    if (typeof value !== "number" || !((Number.isInteger(value) && value >= 0) || value === Infinity)) {
+      throw new RangeError(`limits.${key} must be a whole number from 0 up, or Infinity, not ${typeof value === "string" ? JSON.stringify(value) : String(value)}`);
+    }
+    limits[key] = value;
+  }
+  return limits;
 }

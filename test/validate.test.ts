@@ -95,6 +95,20 @@ describe("validate", () => {
     expect(Object.isFrozen(DEFAULT_LIMITS)).toBe(true);
   });
 
+  it("a limit given as undefined keeps its default; Infinity lifts it; anything else is a RangeError", () => {
+    const six = "a = 1 and b = 2 and c = 3 and d = 4 and e = 5 and f = 6";
+    const unset = { limits: { maxFilters: undefined, maxPathSegments: undefined, maxNestingDepth: undefined } };
+    expect(check(six, unset).issues.map((issue) => issue.code)).toEqual(["too-many-filters"]);
+    expect(() => toQueryString(six, unset)).toThrow(/at most 5 metadata filters/);
+    expect(check("a.b.c.d.e.f = 1", unset).issues.map((issue) => issue.code)).toEqual(["path-too-deep"]);
+    expect(check(`${"(".repeat(101)}a = 1${")".repeat(101)}`, unset).issues.map((issue) => issue.code)).toEqual(["nesting-too-deep"]);
+    expect(check(six, { limits: { maxFilters: Infinity } }).ok).toBe(true);
+    for (const bad of [NaN, -1, 2.5, "5", null, -Infinity]) {
+      expect(() => check(six, { limits: { maxFilters: bad as number } }), String(bad)).toThrow(RangeError);
+      expect(() => parse("a = 1", { limits: { maxInputLength: bad as number } }), String(bad)).toThrow(/limits\.maxInputLength must be a whole number/);
+    }
+  });
+
   it("refuses hand-built shapes the language cannot write: an empty path, an empty list", () => {
     expect(validate({ type: "compare", op: "eq", field: { type: "meta", path: [] }, value: { value: 1 } }).map((i) => i.code)).toEqual(["unaddressable-segment"]);
     expect(validate({ type: "in", field: { type: "meta", path: ["a"] }, values: [], negated: false }).map((i) => i.code)).toEqual(["empty-list-value"]);
