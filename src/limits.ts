@@ -41,7 +41,7 @@ export interface LimitOptions {
    * Overrides for {@link DEFAULT_LIMITS}: each a whole number from 0 up, or `Infinity` for none.
    * A limit left out or given as `undefined` keeps its default.
    */
-  readonly limits?: Partial<Limits>;
+  readonly limits?: { readonly [K in keyof Limits]?: Limits[K] | undefined };
 }
 
 /**

@@ -8,6 +8,7 @@ import { formatField } from "./format.js";
 import { issueAt, type Issue } from "./issues.js";
 import { resolveLimits, type LimitOptions, type Limits } from "./limits.js";
 import { normalize } from "./normalize.js";
+import { hasLoneSurrogate } from "./unicode.js";
 
 /** Options for {@link validate}. */
 export type ValidateOptions = LimitOptions;
@@ -135,11 +136,9 @@ function checkPath(field: Field, limits: Limits, issues: Issue[]): void {
   }
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /** URLs carry UTF-8, which has no lone surrogates: such text would arrive changed. */
 function checkWellFormed(text: string, span: Span | undefined, issues: Issue[]): void {
-  if (LONE_SURROGATE.test(text)) {
+  if (hasLoneSurrogate(text)) {
     issues.push(
       issueAt("lone-surrogate", "this text holds half of a surrogate pair (a broken character) and cannot be sent in a URL", span),
     );

@@ -57,6 +57,12 @@ describe("toQueryString", () => {
     expect(codes(() => toQueryString("a = 1", { perPage: 10.5 }))).toEqual(["invalid-per-page"]);
     expect(codes(() => toQueryString("", { sortOrder: "up" as "asc" }))).toEqual(["invalid-sort-order"]);
     expect(codes(() => toQueryString("", { continuationToken: "x".repeat(33) }))).toEqual(["invalid-continuation-token"]);
+    // A lone surrogate has no UTF-8 form: a FilterError, not encodeURIComponent's URIError, nor a U+FFFD sent.
+    for (const token of ["ab\ud800", "\udc00", "\udc00\ud800"]) {
+      expect(codes(() => toQueryString("a = 1", { continuationToken: token }))).toEqual(["invalid-continuation-token"]);
+      expect(codes(() => toSearchParams("a = 1", { continuationToken: token }))).toEqual(["invalid-continuation-token"]);
+    }
+    expect(toQueryString("", { continuationToken: "a\ud83d\ude00" })).toBe(`continuation_token=a${encodeURIComponent("\ud83d\ude00")}`);
   });
 
   it("throws a FilterError with every issue when the API cannot express the filter", () => {

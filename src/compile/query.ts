@@ -15,6 +15,7 @@ import {
 import { normalize } from "../normalize.js";
 import { parse } from "../parse.js";
 import { conjuncts, validateNormal } from "../validate.js";
+import { hasLoneSurrogate } from "../unicode.js";
 
 /** Options for {@link toSearchParams} and {@link toQueryString}: limits and the list's own parameters. */
 export interface QueryOptions extends LimitOptions {
@@ -113,6 +114,9 @@ export function listOptionIssues(options: Omit<QueryOptions, "limits"> | undefin
         undefined,
       ),
     );
+  } else if (typeof token === "string" && hasLoneSurrogate(token)) {
+    // No UTF-8 form: it could not be sent as it is (and the API's tokens are plain ASCII).
+    issues.push(issueAt("invalid-continuation-token", "continuationToken holds half of a surrogate pair (a broken character)", undefined));
   }
   return issues;
 }

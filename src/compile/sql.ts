@@ -20,6 +20,7 @@
 import type { CompareNode, FilterNode, InNode, Scalar } from "../ast.js";
 import { FilterError, issueAt, type Issue } from "../issues.js";
 import { parse, type ParseOptions } from "../parse.js";
+import { hasLoneSurrogate } from "../unicode.js";
 
 /** The SQL dialects {@link toSql} writes: SQLite (and Cloudflare D1) or Postgres. */
 export type SqlDialect = "sqlite" | "postgres";
@@ -168,11 +169,9 @@ function positiveTest(node: CompareNode | InNode, writer: Writer): string {
   return values.length === 0 ? writer.false : writer.metaEquals(node.field.path, values);
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /** Text that UTF-8 (and so a driver, a TEXT column or `jsonb`) cannot carry unchanged. */
 function isFragileText(text: string): boolean {
-  return text.includes("\u0000") || LONE_SURROGATE.test(text);
+  return text.includes("\u0000") || hasLoneSurrogate(text);
 }
 
 /** Writes `= x` or `IN (x, y)` (a value listed twice has one placeholder, written once). */

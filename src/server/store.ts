@@ -7,6 +7,7 @@ import { EqualityIndexes, type Equality } from "./equality.js";
 import { FORMATS, type ImageFormat } from "./formats.js";
 import { checkMetadata, type Metadata } from "./metadata.js";
 import { comparePositions, insertSorted, lowerBound, removeSorted, type Position } from "./order.js";
+import { hasLoneSurrogate } from "../unicode.js";
 
 export { comparePositions, type Position } from "./order.js";
 
@@ -198,9 +199,6 @@ export class ImageStore {
   }
 }
 
-/** A UTF-16 code unit of a surrogate pair, alone (with the `u` flag, a pair is one code point). */
-const LONE_SURROGATE = /\p{Cs}/u;
-
 /** What the routes check on the way in, checked for images added directly (they skip the routes). */
 function checkStoredImage(image: StoredImage, index: number): void {
   const fail = (what: string): never => {
@@ -210,7 +208,7 @@ function checkStoredImage(image: StoredImage, index: number): void {
   if (typeof image.id !== "string" || image.id === "" || image.id.length > 1024) fail("id must be a string of 1 to 1024 characters");
   // A lone surrogate has no UTF-8 form: the id could not be put in a delivery URL (`encodeURIComponent`
   // throws). Ids that come over HTTP are decoded text and never hold one.
-  if (LONE_SURROGATE.test(image.id)) fail("id must be well-formed Unicode (it holds a lone surrogate)");
+  if (hasLoneSurrogate(image.id)) fail("id must be well-formed Unicode (it holds a lone surrogate)");
   for (const time of [image.uploaded, image.uploadExpires ?? 0]) {
     if (typeof time !== "number" || !Number.isFinite(time) || Math.abs(time) > 8.64e15) fail("times must be milliseconds a Date can hold");
   }
