@@ -4,6 +4,7 @@
  * and path segments are backtick-quoted when they are not plain names.
  */
 import type { Field, FilterNode, Literal, Scalar } from "./ast.js";
+import { FilterError, issueAt } from "./issues.js";
 import { KEYWORDS } from "./syntax/tokens.js";
 
 const OPERATOR_TEXT = { eq: "=", ne: "!=", lt: "<", lte: "<=", gt: ">", gte: ">=" } as const;
@@ -25,8 +26,40 @@ function precedence(node: FilterNode): number {
 /**
  * Writes a filter as canonical text, e.g. `status = "active" and priority in (4, 5)`.
  * The empty filter (matches everything) is the empty string.
+ * @throws FilterError (`non-finite-number`) for a `NaN` value, which a filter built by hand can hold but
+ * no text can: written `NaN`, it would read back as the word "NaN", a string, and change the meaning.
  */
 export function format(filter: FilterNode): string {
+  const nan = findNaN(filter);
+  if (nan) throw new FilterError([issueAt("non-finite-number", "NaN has no text form (no number in the language reads as NaN)", nan.span)]);
+  return canonicalText(filter);
+}
+
+function findNaN(node: FilterNode): Literal | undefined {
+  switch (node.type) {
+    case "all":
+      return undefined;
+    case "compare":
+      return Number.isNaN(node.value.value) ? node.value : undefined;
+    case "in":
+      return node.values.find((literal) => Number.isNaN(literal.value));
+    case "not":
+      return findNaN(node.operand);
+    case "and":
+    case "or":
+      for (const operand of node.operands) {
+        const found = findNaN(operand);
+        if (found) return found;
+      }
+      return undefined;
+  }
+}
+
+/**
+ * {@link format} without the check for `NaN` (written `NaN`): a key for structural equality, which
+ * holds for every tree.
+ */
+export function canonicalText(filter: FilterNode): string {
   switch (filter.type) {
     case "all":
       return "";
@@ -48,7 +81,7 @@ export function format(filter: FilterNode): string {
 }
 
 function operand(node: FilterNode, min: number): string {
-  const text = format(node);
+  const text = canonicalText(node);
   return precedence(node) < min ? `(${text})` : text;
 }
 

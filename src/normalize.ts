@@ -17,7 +17,7 @@ import {
   type MetaField,
   type Span,
 } from "./ast.js";
-import { format, formatScalar } from "./format.js";
+import { canonicalText, formatScalar } from "./format.js";
 
 /** Returns the normal form of a filter. Spans of the original nodes are kept where a node survives. */
 export function normalize(filter: FilterNode): FilterNode {
@@ -87,7 +87,7 @@ function normalizeOr(operands: readonly FilterNode[], span: Span | undefined): F
 function unique(nodes: readonly FilterNode[]): FilterNode[] {
   const seen = new Set<string>();
   return nodes.filter((node) => {
-    const key = format(node);
+    const key = canonicalText(node);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -147,7 +147,8 @@ function checkWellFormed(text: string, span: Span | undefined, issues: Issue[]):
 
 function checkFinite(literal: Literal, issues: Issue[]): void {
   if (typeof literal.value === "number" && !Number.isFinite(literal.value)) {
-    issues.push(issueAt("non-finite-number", "this number is too large to be sent (only finite numbers)", literal.span));
+    const message = Number.isNaN(literal.value) ? "NaN is not a number the API can compare (only finite numbers)" : "this number is too large to be sent (only finite numbers)";
+    issues.push(issueAt("non-finite-number", message, literal.span));
   }
 }
 

@@ -3,7 +3,8 @@
  * with its code, message and span.
  */
 import { describe, expect, it } from "vitest";
-import { check, FilterError, format, parse, type Filter } from "../src/index.js";
+import { check, FilterError, format, normalize, parse, validate, type Filter } from "../src/index.js";
+import { codes } from "./support/codes.js";
 import { stripSpans } from "./support/spans.js";
 
 const meta = (...path: string[]) => ({ type: "meta" as const, path });
@@ -80,6 +81,17 @@ describe("values", () => {
     const filter = parse("x = 1e999");
     expect(filter.type === "compare" && filter.value.value).toBe(Infinity);
     expect(check("x = 1e999").issues.map((i) => i.code)).toEqual(["non-finite-number"]);
+  });
+
+  it("a NaN in a filter built by hand has no text: format refuses it, validate reports it, normalize keeps working", () => {
+    const nan = { type: "compare", op: "eq", field: meta("a"), value: { value: NaN, span: { start: 4, end: 7 } } } as const;
+    const inList = { type: "in", field: meta("b"), values: [{ value: 1 }, { value: NaN }], negated: false } as const;
+    for (const filter of [nan, inList, { type: "not", operand: { type: "and", operands: [inList, nan] } } as const]) {
+      expect(codes(() => format(filter))).toEqual(["non-finite-number"]);
+    }
+    expect(() => format(nan)).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ start: 4, end: 7 })] }));
+    expect(validate(nan)).toMatchObject([{ code: "non-finite-number", message: expect.stringContaining("NaN") }]);
+    expect(normalize({ type: "or", operands: [nan, nan] })).toMatchObject({ type: "compare" });
   });
 });
 
