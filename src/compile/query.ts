@@ -14,8 +14,8 @@ import {
 } from "../limits.js";
 import { normalize } from "../normalize.js";
 import { parse } from "../parse.js";
-import { conjuncts, validateNormal } from "../validate.js";
 import { hasLoneSurrogate } from "../unicode.js";
+import { conjuncts, validateNormal } from "../validate.js";
 
 /** Options for {@link toSearchParams} and {@link toQueryString}: limits and the list's own parameters. */
 export interface QueryOptions extends LimitOptions {
