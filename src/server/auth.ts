@@ -15,8 +15,9 @@ export interface AuthOptions {
 
 // RFC 6750 b64token: what a Bearer credential may look like.
 const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
-// Printable, no spaces: the real keys are hex, but an emulator need not be stricter than that.
-const KEY = /^[\x21-\x7e]+$/;
+// Global API keys are hex (37 characters; the docs' example has 32). A token sent as a key is the common
+// mistake, and the real API refuses it (400/6003/6103): so must the emulator, or it would work here only.
+const KEY = /^[0-9A-Fa-f]+$/;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 function invalidHeader(code: number, message: string): ApiError {

@@ -394,6 +394,18 @@ describe("credentials", () => {
     expect(error.errors[0]).toMatchObject({ error_chain: [{ code: 6103 }] });
   });
 
+  it("refuses an API token sent as X-Auth-Key with 6003/6103, as the real API does", async () => {
+    const token = "Hq3xT9vZ_aB1cD2eF3gH4iJ5kL6mN7oP8qR9sT0u"; // 40 characters, as API tokens are
+    const error = await expectError(
+      sdk({ apiEmail: "me@example.com", apiKey: token }).images.v2.list({ account_id: ACCOUNT, per_page: 10 }),
+      Cloudflare.BadRequestError,
+      ErrorCode.invalidHeaders,
+    );
+    expect(error.errors[0]).toMatchObject({ error_chain: [{ code: 6103, message: "Invalid format for X-Auth-Key header" }] });
+    // The same token as a Bearer token is fine.
+    expect((await sdk({ apiToken: token }).images.v2.list({ account_id: ACCOUNT, per_page: 10 })).images).toBeDefined();
+  });
+
   it("with a configured token and account, refuses others with PermissionDeniedError 10000", async () => {
     const locked = await startEmulator({ token: "secret", accountId: ACCOUNT, now: () => T0 }, "secret");
     try {
