@@ -4,10 +4,10 @@
  * {@link Journal} before it is applied and acknowledged. Web-standard: no Node APIs here.
  */
 import { EqualityIndexes, type Equality } from "./equality.js";
-import { FORMATS, type ImageFormat } from "./formats.js";
+import { creatorProblem, CUSTOM_ID_SIGNED_URLS, idProblem, MAX_FILENAME_LENGTH } from "./fields.js";
+import { detectFormat, FORMATS, type ImageFormat } from "./formats.js";
 import { checkMetadata, type Metadata } from "./metadata.js";
 import { comparePositions, insertSorted, lowerBound, removeSorted, type Position } from "./order.js";
-import { hasLoneSurrogate } from "../unicode.js";
 
 export { comparePositions, type Position } from "./order.js";
 
@@ -199,25 +199,35 @@ export class ImageStore {
   }
 }
 
-/** What the routes check on the way in, checked for images added directly (they skip the routes). */
+/**
+ * What the routes check on the way in, checked for images added directly (they skip the routes): a
+ * record the API could not have made is refused, so that what works against the emulator works against
+ * the API.
+ */
 function checkStoredImage(image: StoredImage, index: number): void {
   const fail = (what: string): never => {
     throw new TypeError(`image ${index} (${JSON.stringify(image?.id)}): ${what}`);
   };
   if (typeof image !== "object" || image === null) fail("is not an object");
-  if (typeof image.id !== "string" || image.id === "" || image.id.length > 1024) fail("id must be a string of 1 to 1024 characters");
-  // A lone surrogate has no UTF-8 form: the id could not be put in a delivery URL (`encodeURIComponent`
-  // throws). Ids that come over HTTP are decoded text and never hold one.
-  if (hasLoneSurrogate(image.id)) fail("id must be well-formed Unicode (it holds a lone surrogate)");
+  if (typeof image.draft !== "boolean" || typeof image.customId !== "boolean" || typeof image.requireSignedURLs !== "boolean") {
+    fail("draft, customId and requireSignedURLs must be booleans");
+  }
+  if (typeof image.id !== "string") fail("id must be a string");
+  const idIssue = idProblem(image.id, image.customId);
+  if (idIssue !== undefined) fail(idIssue);
+  if (image.customId && image.requireSignedURLs) fail(CUSTOM_ID_SIGNED_URLS);
   for (const time of [image.uploaded, image.uploadExpires ?? 0]) {
     if (typeof time !== "number" || !Number.isFinite(time) || Math.abs(time) > 8.64e15) fail("times must be milliseconds a Date can hold");
   }
   if (image.creator !== null && typeof image.creator !== "string") fail("creator must be a string or null");
+  const creatorIssue = image.creator === null ? undefined : creatorProblem(image.creator);
+  if (creatorIssue !== undefined) fail(creatorIssue);
   if (image.filename !== null && typeof image.filename !== "string") fail("filename must be a string or null");
-  if (typeof image.draft !== "boolean" || typeof image.customId !== "boolean" || typeof image.requireSignedURLs !== "boolean") {
-    fail("draft, customId and requireSignedURLs must be booleans");
-  }
+  if (image.filename !== null && image.filename.length > MAX_FILENAME_LENGTH) fail(`filename must be at most ${MAX_FILENAME_LENGTH} characters`);
   if (image.format !== null && !Object.hasOwn(FORMATS, image.format)) fail(`format must be one of ${Object.keys(FORMATS).join(", ")}`);
+  if (image.bytes !== null && image.bytes !== undefined && detectFormat(image.bytes)?.name !== image.format) {
+    fail(`bytes must be an image of the format given (${String(image.format)}), recognised by its bytes as an upload is`);
+  }
   try {
     checkMetadata(image.meta);
   } catch (error) {

@@ -3,6 +3,7 @@
  * checked against the API's rules: custom ids, creator, metadata, expiry, signed URLs, the file.
  */
 import { ApiError, ErrorCode } from "./errors.js";
+import { creatorProblem, CUSTOM_ID_SIGNED_URLS, idProblem, MAX_FILENAME_LENGTH } from "./fields.js";
 import { detectFormat, FORMAT_NAMES, type ImageFormat } from "./formats.js";
 import { assembleBracketFields, isBracketField, parseMetadataField, type Metadata } from "./metadata.js";
 
@@ -19,10 +20,6 @@ export const EXPIRY_MAX_MS = 6 * 60 * 60_000;
 /** The direct-upload expiry when none is given, in milliseconds from now. */
 export const EXPIRY_DEFAULT_MS = 30 * 60_000;
 
-const MAX_ID_LENGTH = 1024;
-const MAX_CREATOR_LENGTH = 1024;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function bad(message: string): ApiError {
   return ApiError.of(400, ErrorCode.badRequest, message);
 }
@@ -37,16 +34,10 @@ function textField(form: FormData, name: string): string | undefined {
   return value;
 }
 
-/** Checks a custom id: up to 1024 characters, no leading or trailing `/`, not a UUID. */
-export function checkCustomId(id: string): string {
-  if (id === "") throw bad("id must not be empty");
-  if ([...id].length > MAX_ID_LENGTH) throw bad(`id must be at most ${MAX_ID_LENGTH} characters`);
-  if (id.startsWith("/") || id.endsWith("/")) throw bad("id must not start or end with a /");
-  if (UUID.test(id)) throw bad("CustomID must not be UUID");
-  // A URL cannot address such a segment: clients (the SDK too) and URL parsers resolve it away.
-  if (id.split("/").some((segment) => segment === "." || segment === "..")) {
-    throw bad('id must not have "." or ".." as a path segment');
-  }
+/** Checks a custom id (see {@link idProblem}). */
+function checkCustomId(id: string): string {
+  const problem = idProblem(id, true);
+  if (problem !== undefined) throw bad(problem);
   return id;
 }
 
@@ -59,7 +50,8 @@ function readBoolean(name: string, text: string | undefined): boolean | undefine
 
 /** Checks a creator: at most 1024 characters; empty means none. */
 export function checkCreator(text: string): string | null {
-  if ([...text].length > MAX_CREATOR_LENGTH) throw bad(`creator must be at most ${MAX_CREATOR_LENGTH} characters`);
+  const problem = creatorProblem(text);
+  if (problem !== undefined) throw bad(problem);
   return text === "" ? null : text;
 }
 
@@ -95,7 +87,7 @@ function readImageFields(form: FormData): ImageFields {
   const requireSignedURLs = readBoolean("requireSignedURLs", textField(form, "requireSignedURLs"));
   if (id !== undefined) checkCustomId(id);
   if (id !== undefined && requireSignedURLs === true) {
-    throw bad("an image with a custom id cannot require signed URLs");
+    throw bad(CUSTOM_ID_SIGNED_URLS);
   }
   return {
     ...(id !== undefined ? { id } : {}),
@@ -128,7 +120,7 @@ export async function readFile(form: FormData): Promise<UploadedFile> {
   if (!format) {
     throw ApiError.of(400, ErrorCode.unsupportedFormat, `file is not a supported image format (${FORMAT_NAMES}, recognised by its bytes)`);
   }
-  return { bytes, filename: file.name.slice(0, 255) || "image", format };
+  return { bytes, filename: file.name.slice(0, MAX_FILENAME_LENGTH) || "image", format };
 }
 
 /** The form of `POST images/v1`: image fields and a file (a `url` is refused: nothing outside can be fetched). */

@@ -167,13 +167,40 @@ describe("addImages", () => {
     const { createEmulator } = await import("../../src/server/index.js");
     const emulator = createEmulator();
     const [good] = demoImages(1);
-    for (const bad of [{ uploaded: 1e17 }, { uploaded: NaN }, { format: "toString" }, { meta: [] }, { meta: { big: "x".repeat(2000) } }, { id: "" }, { id: "lone \ud800" }, { id: "\udc00 reversed \ud800" }]) {
-      await expect(emulator.addImages([good!, { ...good!, id: "other", ...bad } as typeof good & object])).rejects.toThrow(TypeError);
+    const custom = { customId: true, requireSignedURLs: false };
+    for (const bad of [
+      { uploaded: 1e17 },
+      { uploaded: NaN },
+      { format: "toString" },
+      { meta: [] },
+      { meta: { big: "x".repeat(2000) } },
+      { id: "" },
+      { id: "lone \ud800" },
+      { id: "\udc00 reversed \ud800" },
+      // What the upload routes answer 400 to (an emulator audit found addImages took them).
+      { id: "/abc" },
+      { id: "abc/" },
+      { id: "a/../b" },
+      { id: "x".repeat(1025) },
+      { ...custom, id: "9b6c1a4e-2f9d-4c35-8b1e-1f2a3b4c5d6e" },
+      { customId: true, requireSignedURLs: true },
+      { creator: "c".repeat(1025) },
+      { filename: `${"f".repeat(252)}.png` },
+      { bytes: Uint8Array.from([1, 2, 3]) },
+      { format: "jpeg" }, // the demo image's bytes are not a JPEG
+    ]) {
+      await expect(emulator.addImages([good!, { ...good!, id: "other", ...bad } as typeof good & object]), JSON.stringify(bad).slice(0, 80)).rejects.toThrow(TypeError);
     }
     expect([...(await emulator.store()).all()]).toEqual([]);
-    // A surrogate pair is well-formed: such an id is stored, listed and delivered.
-    await emulator.addImages([good!, { ...good!, id: "pair \ud83d\ude00" }]);
-    expect([...(await emulator.store()).all()]).toHaveLength(2);
+    // A surrogate pair is well-formed: such an id is stored, listed and delivered. Lengths count code
+    // points, as the routes do (600 emoji are 1,200 UTF-16 units), and a UUID is an id the API makes.
+    await emulator.addImages([
+      good!,
+      { ...good!, id: "pair \ud83d\ude00" },
+      { ...good!, id: "\ud83d\ude00".repeat(600) },
+      { ...good!, customId: false, id: "9b6c1a4e-2f9d-4c35-8b1e-1f2a3b4c5d6e" },
+    ]);
+    expect([...(await emulator.store()).all()]).toHaveLength(4);
     const listed = await emulator.fetch(new Request("http://emulator/client/v4/accounts/a/images/v2", { headers: { authorization: "Bearer t" } }));
     expect(((await listed.json()) as { result: { images: { id: string }[] } }).result.images.map((image) => image.id)).toContain("pair \ud83d\ude00");
     await emulator.close();

@@ -27,12 +27,10 @@ export function storedImage(id: string, uploaded: number, record: { readonly cre
   };
 }
 
-/** An id: short, from a mix of characters whose UTF-16 order is easy to get wrong. */
-export const idArb: fc.Arbitrary<string> = fc.string({
-  minLength: 1,
-  maxLength: 4,
-  unit: fc.constantFrom("a", "b", "B", "0", "/", "-", "é", "😀", "\uffff"),
-});
+/** An id: short, from a mix of characters whose UTF-16 order is easy to get wrong (a `/` inside only, as the API allows). */
+export const idArb: fc.Arbitrary<string> = fc
+  .string({ minLength: 1, maxLength: 4, unit: fc.constantFrom("a", "b", "B", "0", "/", "-", "é", "😀", "\uffff") })
+  .filter((id) => !id.startsWith("/") && !id.endsWith("/"));
 
 /** A set of stored images with unique ids and upload times among a handful of instants. */
 export const storedImagesArb: fc.Arbitrary<StoredImage[]> = fc

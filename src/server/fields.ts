@@ -1,0 +1,44 @@
+/**
+ * What an image's own fields may hold (its id, creator and file name), as the API's rules say: one
+ * definition for the upload routes, which answer 400, and for `addImages`, which throws a TypeError.
+ * Each check returns what is wrong in plain words, or `undefined`.
+ */
+import { hasLoneSurrogate } from "../unicode.js";
+
+const MAX_ID_LENGTH = 1024;
+const MAX_CREATOR_LENGTH = 1024;
+/** The longest file name kept; the routes cut longer ones to it. */
+export const MAX_FILENAME_LENGTH = 255;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Characters as the API counts them: code points, not UTF-16 units. */
+function length(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/**
+ * An id that URLs can address: 1 to 1024 characters, no leading or trailing `/`, no `.` or `..`
+ * segment, well-formed Unicode; a custom id (one the client chose) must not be a UUID, which the API
+ * keeps for the ids it makes.
+ */
+export function idProblem(id: string, custom: boolean): string | undefined {
+  if (id === "") return "id must not be empty";
+  if (length(id) > MAX_ID_LENGTH) return `id must be at most ${MAX_ID_LENGTH} characters`;
+  if (id.startsWith("/") || id.endsWith("/")) return "id must not start or end with a /";
+  if (custom && UUID.test(id)) return "CustomID must not be UUID";
+  // A URL cannot address such a segment: clients (the SDK too) and URL parsers resolve it away.
+  if (id.split("/").some((segment) => segment === "." || segment === "..")) return 'id must not have "." or ".." as a path segment';
+  // No UTF-8 form, so no URL: `encodeURIComponent` throws. Ids decoded from HTTP never hold one.
+  if (hasLoneSurrogate(id)) return "id must be well-formed Unicode (it holds a lone surrogate)";
+  return undefined;
+}
+
+/** A creator of at most 1024 characters. */
+export function creatorProblem(creator: string): string | undefined {
+  return length(creator) > MAX_CREATOR_LENGTH ? `creator must be at most ${MAX_CREATOR_LENGTH} characters` : undefined;
+}
+
+/** The API serves an image with a custom id only publicly. */
+export const CUSTOM_ID_SIGNED_URLS = "an image with a custom id cannot require signed URLs";
