@@ -91,12 +91,12 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions {
   };
 }
 
-/** The text printed once the emulator listens. */
-export function banner(url: string, options: ServeOptions): string {
+/** The text printed once the emulator listens (`playground`: whether the page was found to serve). */
+export function banner(url: string, options: ServeOptions, playground = true): string {
   const account = options.accountId ?? "my-account";
   return [
     `imgmeta emulator listening on ${url}`,
-    `  playground: ${url}/`,
+    playground ? `  playground: ${url}/` : "  playground: not built (npm run build makes dist/playground.html)",
     `  store: ${options.dataDir === undefined ? "in memory" : `persisted in ${options.dataDir}`}` +
       (options.seed > 0 ? ` (seeded with ${options.seed} demo images when empty)` : ""),
     `  auth: ${options.token === undefined ? "any well-formed token or key" : "only the --token given"}` +
@@ -131,13 +131,14 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
   }
   let emulator: Emulator | undefined;
   let server: ListeningEmulator;
+  const playground = await readPlayground();
   try {
     emulator = createEmulator({
       token: options.token,
       accountId: options.accountId,
       seed: options.seed,
       dataDir: options.dataDir,
-      playground: await readPlayground(),
+      playground,
       onWarning: (message) => process.stderr.write(`imgmeta serve: warning: ${message}\n`),
     });
     server = await emulator.listen({ port: options.port, host: options.host });
@@ -146,7 +147,7 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
     await emulator?.close().catch(() => undefined);
     return 1;
   }
-  process.stdout.write(`${banner(server.url, options)}\n`);
+  process.stdout.write(`${banner(server.url, options, playground !== undefined)}\n`);
   const stop = (): void => {
     void emulator
       ?.close()

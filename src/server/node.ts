@@ -15,14 +15,14 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, truncate, type FileHandle } from "node:fs/promises";
-import { ServerResponse } from "node:http";
+import { createServer, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import { createAdaptorServer } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { ListenOptions, ListeningEmulator } from "./index.js";
-import type { DirectAnswer } from "./errors.js";
+import { ApiError, ErrorCode, errorResponse, type DirectAnswer } from "./errors.js";
 import { FORMATS } from "./formats.js";
 import { lockDataDir } from "./lock.js";
 import { TOKEN_PATTERN } from "./tokens.js";
@@ -40,12 +40,19 @@ export async function listen(
   const host = options.host ?? "127.0.0.1";
   const sent = await alreadySent();
   const turns = new OnePerTurn();
-  // Keep the platform's own Request/Response globals: other code in the process uses them.
-  const server = createAdaptorServer({
-    fetch: (request, env) =>
-      turns.run(() => fetch(request, request.method === "GET" && env.outgoing instanceof ServerResponse ? directAnswer(env.outgoing, sent) : undefined)),
-    overrideGlobalObjects: false,
-  });
+  const server = createServer(
+    getRequestListener(
+      (request, env) =>
+        turns.run(() => fetch(request, request.method === "GET" && env.outgoing instanceof ServerResponse ? directAnswer(env.outgoing, sent) : undefined)),
+      {
+        // Keep the platform's own Request/Response globals: other code in the process uses them.
+        overrideGlobalObjects: false,
+        // A request no `Request` can be made of (a malformed Host header, a backslash in the path):
+        // the envelope like every other error, not node-server's bare 400.
+        errorHandler: (error) => errorResponse(ApiError.of(400, ErrorCode.badRequest, `the request cannot be read: ${error instanceof Error ? error.message : String(error)}`)),
+      },
+    ),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {

@@ -53,6 +53,11 @@ describe("parseServeArgs", () => {
     const text = banner("http://127.0.0.1:8787", parseServeArgs([]));
     expect(text).toContain("http://127.0.0.1:8787");
     expect(text).toContain('new Cloudflare({ baseURL: "http://127.0.0.1:8787/client/v4", apiToken: "anything" })');
+    expect(text).toContain("playground: http://127.0.0.1:8787/");
+    // Without the built page, the banner does not send anyone to a 404.
+    const unbuilt = banner("http://127.0.0.1:8787", parseServeArgs([]), false);
+    expect(unbuilt).toContain("playground: not built");
+    expect(unbuilt).not.toContain("playground: http");
   });
 });
 

@@ -251,3 +251,47 @@ describe("request bodies", () => {
     expect((await running.client.images.v1.stats.get({ account_id: ACCOUNT })).count?.current).toBe(0);
   });
 });
+
+describe("requests no Request can be made of", () => {
+  let running: Running;
+  beforeAll(async () => {
+    running = await startEmulator({ now: testClock().now });
+  });
+  afterAll(() => running.close());
+
+  /** Sends `head` as it is on a raw socket and reads the whole answer (the request asks to close). */
+  function exchange(head: string): Promise<{ status: number; headers: string; body: string }> {
+    const { hostname, port } = new URL(running.url);
+    return new Promise((resolve, reject) => {
+      let received = "";
+      const socket = connect(Number(port), hostname);
+      socket.setEncoding("utf8");
+      socket.on("data", (text: string) => (received += text));
+      socket.on("error", reject);
+      socket.on("close", () => {
+        const match = /^HTTP\/1\.1 (\d{3}) [^\r]*\r\n([^]*?)\r\n\r\n([^]*)$/.exec(received);
+        if (!match) return reject(new Error(`no answer: ${JSON.stringify(received.slice(0, 200))}`));
+        resolve({ status: Number(match[1]), headers: match[2]!.toLowerCase(), body: match[3]! });
+      });
+      socket.end(`${head}\r\nauthorization: ${AUTH.authorization}\r\nconnection: close\r\n\r\n`);
+    });
+  }
+
+  it("get the JSON envelope with 400 and x-should-retry: false, like every other error", async () => {
+    for (const head of [
+      `GET /client/v4/accounts/${ACCOUNT}/images/v2 HTTP/1.1\r\nhost: a b`, // a malformed Host header
+      `GET /client/v4/accounts/${ACCOUNT}\\images/v2 HTTP/1.1\r\nhost: localhost`, // a backslash in the path
+    ]) {
+      const { status, headers, body } = await exchange(head);
+      expect(status, head).toBe(400);
+      expect(headers).toContain("x-should-retry: false");
+      expect(headers).toContain("content-type: application/json");
+      // The body may come chunked: the envelope is its one JSON object.
+      const json = JSON.parse(body.slice(body.indexOf("{"), body.lastIndexOf("}") + 1)) as { success: boolean; errors: { code: number; message: string }[] };
+      expect(json.success).toBe(false);
+      expect(json.errors).toMatchObject([{ code: ErrorCode.badRequest, message: expect.stringContaining("the request cannot be read") }]);
+    }
+    // The server goes on answering.
+    expect((await running.client.images.v1.stats.get({ account_id: ACCOUNT })).count?.current).toBe(0);
+  });
+});
