@@ -26,8 +26,14 @@ export function checkMetadata(value: unknown): Metadata {
   let text: string;
   try {
     text = JSON.stringify(value);
-  } catch {
-    throw invalid("metadata must be a JSON object");
+  } catch (error) {
+    // A RangeError: nested past the stack (tens of thousands deep, so far over the limit); else a cycle
+    // or a BigInt, which only `addImages` can be handed (the routes parse JSON).
+    throw invalid(
+      error instanceof RangeError
+        ? `metadata is nested too deeply (its JSON would be far over the ${MAX_METADATA_BYTES}-byte limit)`
+        : "metadata must be plain JSON data (no cycles, no BigInt)",
+    );
   }
   const size = encoder.encode(text).length;
   if (size > MAX_METADATA_BYTES) {

@@ -70,6 +70,16 @@ describe("bracket metadata", () => {
     expect(() => checkMetadata({ s: "é".repeat(505) })).not.toThrow(); // 8 + 1010 bytes
     expect(() => checkMetadata({ s: "é".repeat(509) })).toThrow(/1026 bytes/);
   });
+
+  it("says what is wrong with an object JSON cannot write", () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    expect(() => checkMetadata(deep)).toThrow(/nested too deeply/);
+    const cyclic: Record<string, unknown> = {};
+    cyclic["self"] = cyclic;
+    expect(() => checkMetadata(cyclic)).toThrow(/no cycles/);
+    expect(() => checkMetadata({ n: 1n })).toThrow(/no cycles, no BigInt/);
+  });
 });
 
 describe("continuation tokens", () => {
