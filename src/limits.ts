@@ -39,7 +39,9 @@ export const MAX_CONTINUATION_TOKEN_LENGTH = 32;
 export interface LimitOptions {
   /**
    * Overrides for {@link DEFAULT_LIMITS}: each a whole number from 0 up, or `Infinity` for none.
-   * A limit left out or given as `undefined` keeps its default.
+   * A limit left out or given as `undefined` keeps its default. Any other value is a RangeError from
+   * every function that takes limits, those that never throw for any text (`check`, `suggest`,
+   * `tokenize`) included: it is a mistake in the calling code, not in the input.
    */
   readonly limits?: { readonly [K in keyof Limits]?: Limits[K] | undefined };
 }
