@@ -1,5 +1,6 @@
 /**
- * `check`: parse and validate in one call, for search boxes. It never throws, whatever the string, and
+ * `check`: parse and validate in one call, for search boxes. It never throws, whatever the string (only
+ * an invalid limit in the options, a mistake in the calling code, is a RangeError), and
  * reports everything at once: every syntax error (Chevrotain's recovery reads on past each one), the
  * API's rules, and with a field schema, unknown fields, wrong types and values outside an enum.
  */

@@ -13,6 +13,7 @@ export type ParseOptions = LimitOptions;
  * Parses filter text such as `status = "active" and priority in (4, 5)`.
  * The empty string (or only spaces) is the filter that matches every image.
  * @throws FilterError with every syntax issue (the API's limits are checked by `validate`, not here).
+ * @throws RangeError when a limit in `options` is invalid (see `LimitOptions`).
  */
 export function parse(text: string, options?: ParseOptions): Filter {
   const { filter, issues } = readFilter(text, resolveLimits(options));

@@ -21,7 +21,8 @@ export function conjuncts(normal: FilterNode): readonly FilterNode[] {
 
 /**
  * Checks that a filter can be sent to `GET /accounts/{id}/images/v2` as query parameters.
- * Returns every problem (empty when it can); never throws.
+ * Returns every problem (empty when it can); never throws for any filter.
+ * @throws RangeError when a limit in `options` is invalid (see `LimitOptions`).
  */
 export function validate(filter: FilterNode, options?: ValidateOptions): Issue[] {
   return validateNormal(normalize(filter), resolveLimits(options));

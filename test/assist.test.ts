@@ -180,8 +180,13 @@ describe("suggest", () => {
     }
     // At the limit, and past the default with the limit raised, completions as usual.
     expect(suggest("(".repeat(100), 100).items.map((item) => item.kind)).toContain("field");
-    expect(suggest("(".repeat(150), 150, { limits: { maxNestingDepth: 200 } }).items.map((item) => item.kind)).toContain("field");
-    expect(suggest("(".repeat(150), 150).items).toEqual([]);
+    expect(suggest("(".repeat(120), 120, { limits: { maxNestingDepth: 200 } }).items.map((item) => item.kind)).toContain("field");
+    expect(suggest("(".repeat(120), 120).items).toEqual([]);
+    // A raised limit, even none, does not raise the depth content assist explores past its ceiling (128).
+    for (const maxNestingDepth of [200, Infinity]) {
+      expect(suggest("(".repeat(129), 129, { limits: { maxNestingDepth } }).items).toEqual([]);
+      expect(suggest("(".repeat(9_999), 9_999, { limits: { maxNestingDepth } }).items).toEqual([]);
+    }
   });
 });
 

@@ -27,8 +27,9 @@ export interface HighlightToken {
 }
 
 /**
- * Splits text into coloured ranges covering every character. Never throws. Text beyond the input length
- * limit (which `check` refuses) is one `error` range, so a huge paste costs no more than the limit.
+ * Splits text into coloured ranges covering every character. Never throws for any text. Text beyond the
+ * input length limit (which `check` refuses) is one `error` range, so a huge paste costs no more than the limit.
+ * @throws RangeError when a limit in `options` is invalid (see `LimitOptions`).
  */
 export function tokenize(text: string, options?: LimitOptions): HighlightToken[] {
   const limit = resolveLimits(options).maxInputLength;

@@ -19,10 +19,10 @@ import { createServer, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import { getRequestListener } from "@hono/node-server";
+import { getRequestListener, RequestError } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { ListenOptions, ListeningEmulator } from "./index.js";
-import { ApiError, ErrorCode, errorResponse, type DirectAnswer } from "./errors.js";
+import { ApiError, ErrorCode, errorResponse, internalError, type DirectAnswer } from "./errors.js";
 import { FORMATS } from "./formats.js";
 import { lockDataDir } from "./lock.js";
 import { TOKEN_PATTERN } from "./tokens.js";
@@ -47,9 +47,11 @@ export async function listen(
       {
         // Keep the platform's own Request/Response globals: other code in the process uses them.
         overrideGlobalObjects: false,
-        // A request no `Request` can be made of (a malformed Host header, a backslash in the path):
-        // the envelope like every other error, not node-server's bare 400.
-        errorHandler: (error) => errorResponse(ApiError.of(400, ErrorCode.badRequest, `the request cannot be read: ${error instanceof Error ? error.message : String(error)}`)),
+        // The envelope like every other error, not node-server's bare 400: a request no `Request` can be
+        // made of (a malformed Host header, a backslash in the path) is the client's; anything else that
+        // reaches here (`fetch` itself failing) is the emulator's, a 500.
+        errorHandler: (error) =>
+          errorResponse(error instanceof RequestError ? ApiError.of(400, ErrorCode.badRequest, `the request cannot be read: ${error.message}`) : internalError(error)),
       },
     ),
   );

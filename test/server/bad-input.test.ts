@@ -141,7 +141,8 @@ const PART = '--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.
 add(API_ROUTES, "no credentials", () => ({ headers: { authorization: null } }), 400, ErrorCode.missingCredentials);
 add(API_ROUTES, "a malformed Authorization header", () => ({ headers: { authorization: "Bearer" } }), 400, ErrorCode.invalidHeaders);
 add(API_ROUTES, "a key without an email", () => ({ headers: { authorization: null, "x-auth-key": TOKEN } }), 400, ErrorCode.missingCredentials);
-add(API_ROUTES, "a malformed X-Auth-Email", () => ({ headers: { authorization: null, "x-auth-key": TOKEN, "x-auth-email": "nope" } }), 400, ErrorCode.invalidHeaders);
+add(API_ROUTES, "a malformed X-Auth-Email", () => ({ headers: { authorization: null, "x-auth-key": "0123abcd", "x-auth-email": "nope" } }), 400, ErrorCode.invalidHeaders);
+add(API_ROUTES, "a token sent as X-Auth-Key", () => ({ headers: { authorization: null, "x-auth-key": TOKEN, "x-auth-email": "me@example.com" } }), 400, ErrorCode.invalidHeaders);
 add(API_ROUTES, "a wrong token", () => ({ headers: { authorization: "Bearer wrong-token" } }), 403, ErrorCode.authentication);
 add(API_ROUTES, "an unknown account (--account set)", () => ({ account: "someone-else" }), 403, ErrorCode.authentication);
 add(["upload URL"], "an unknown account hash (--account set)", () => ({ url: fixture.draft.uploadURL.replace(HASH, accountHash("someone-else")) }), 404, ErrorCode.notFound);

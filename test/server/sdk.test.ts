@@ -418,4 +418,21 @@ describe("credentials", () => {
       await locked.close();
     }
   });
+
+  it("with a configured token, takes it as X-Auth-Key only when it is a key (hex), as the real API would", async () => {
+    const key = "0123456789abcdef0123456789abcdef01234";
+    const byKey = (running: { url: string }, apiKey: string) =>
+      new Cloudflare({ baseURL: `${running.url}/client/v4`, apiToken: null, apiKey, apiEmail: "me@example.com", maxRetries: 0 }).images.v1.stats.get({ account_id: ACCOUNT });
+    const keyed = await startEmulator({ token: key, now: () => T0 }, key);
+    const secret = await startEmulator({ token: "secret", now: () => T0 }, "secret");
+    try {
+      expect((await byKey(keyed, key)).count?.current).toBe(0);
+      await expectError(byKey(keyed, "0123456789abcdef0123456789abcdef01235"), Cloudflare.PermissionDeniedError, ErrorCode.authentication);
+      const error = await expectError(byKey(secret, "secret"), Cloudflare.BadRequestError, ErrorCode.invalidHeaders);
+      expect(error.errors[0]).toMatchObject({ error_chain: [{ code: 6103 }] });
+    } finally {
+      await keyed.close();
+      await secret.close();
+    }
+  });
 });

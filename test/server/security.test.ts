@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmulator, ErrorCode, type Emulator } from "../../src/server/index.js";
 import { accountHash } from "../../src/server/images.js";
+import { listen } from "../../src/server/node.js";
 import { ACCOUNT, AUTH, envelope, expectFailure, IMAGES, startEmulator, testClock, type Running } from "../support/emulator.js";
 
 const BASE = "http://emulator.test";
@@ -293,5 +294,17 @@ describe("requests no Request can be made of", () => {
     }
     // The server goes on answering.
     expect((await running.client.images.v1.stats.get({ account_id: ACCOUNT })).count?.current).toBe(0);
+  });
+
+  it("a failure of the emulator itself there is a 500 with the envelope, not the client's 400", async () => {
+    const server = await listen(() => Promise.reject(new Error("the store broke")), { port: 0 });
+    try {
+      const response = await fetch(`${server.url}/client/v4/accounts/${ACCOUNT}/images/v2`, { headers: AUTH });
+      expect(response.status).toBe(500);
+      expect(response.headers.get("x-should-retry")).toBe("false");
+      expect(await response.json()).toMatchObject({ success: false, errors: [{ code: ErrorCode.internal, message: expect.stringContaining("the store broke") }] });
+    } finally {
+      await server.close();
+    }
   });
 });
