@@ -42,6 +42,7 @@ async function load(url: string, connections: number, seconds: number): Promise<
       if (status === 200 && performance.now() >= measuredFrom) latencies.push(ms);
     });
   });
+  if (latencies.length === 0) throw new Error(`no 200 answer from ${url} (${result.non2xx} others, ${result.errors} errors)`);
   latencies.sort((a, b) => a - b);
   return {
     p25: quantile(latencies, 0.25),

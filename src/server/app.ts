@@ -9,6 +9,7 @@ import { FilterError, fromSearchParams, PER_PAGE_RANGE, toPredicate, type Filter
 import { checkCredentials, type AuthOptions } from "./auth.js";
 import { readForm, readJson } from "./body.js";
 import { equalities } from "./equality.js";
+import { CUSTOM_ID_SIGNED_URLS } from "./fields.js";
 import { ApiError, ErrorCode, errorResponse, internalError, noRoute, SUCCESS_ENVELOPE, successBytesResponse, successResponse, type DirectAnswer } from "./errors.js";
 import { FORMATS } from "./formats.js";
 import { accountHash, DELIVERY_PREFIX, idFromSegments, toApiImage, UPLOAD_PREFIX, uploadUrl, VARIANTS } from "./images.js";
@@ -230,7 +231,7 @@ export function createApp(context: AppContext): Hono<AppEnv> {
       const current = store.get(id);
       if (!current) throw notFound(id);
       const signed = patch.requireSignedURLs ?? current.requireSignedURLs;
-      if (signed && current.customId) throw ApiError.of(400, ErrorCode.badRequest, "an image with a custom id cannot require signed URLs");
+      if (signed && current.customId) throw ApiError.of(400, ErrorCode.badRequest, CUSTOM_ID_SIGNED_URLS);
       const updated: StoredImage = {
         ...current,
         ...(patch.creator !== undefined ? { creator: patch.creator } : {}),

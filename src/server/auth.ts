@@ -7,8 +7,9 @@ import { ApiError, ErrorCode } from "./errors.js";
 /** What the emulator accepts. */
 export interface AuthOptions {
   /**
-   * The only token (or `X-Auth-Key`) accepted. Unset: any well-formed credential is accepted, as an
-   * emulator that anyone can point an SDK at with `apiToken: "anything"`.
+   * The only token accepted (as `Authorization: Bearer`, or as `X-Auth-Key` when it is a key: hex).
+   * Unset: any well-formed credential is accepted, as an emulator that anyone can point an SDK at with
+   * `apiToken: "anything"`.
    */
   readonly token?: string | undefined;
 }

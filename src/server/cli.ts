@@ -8,6 +8,9 @@ import { readPlayground } from "./playground.js";
 
 /** Demo images in a fresh in-memory store when `--seed` is not given. */
 export const DEFAULT_SEED = 300;
+/** Where the emulator listens when `--port` and `--host` are not given. */
+const DEFAULT_PORT = 8787;
+const DEFAULT_HOST = "127.0.0.1";
 
 const USAGE = "usage: imgmeta serve [--port N] [--host H] [--data DIR] [--token T] [--seed N] [--account ID]";
 
@@ -18,10 +21,11 @@ Runs the local Cloudflare Images API emulator (List images V2 with metadata filt
 uploads, image details) and its playground page.
 
 Flags:
-  --port N       port to listen on; 0 picks a free one (default 8787)
-  --host H       address to listen on (default 127.0.0.1)
+  --port N       port to listen on; 0 picks a free one (default ${DEFAULT_PORT})
+  --host H       address to listen on (default ${DEFAULT_HOST})
   --data DIR     keep the store in DIR across restarts (default: in memory)
-  --token T      accept only this token (Authorization: Bearer T); default: any well-formed token
+  --token T      accept only this token (Authorization: Bearer T, or X-Auth-Key: T when T is a
+                 hex key); default: any well-formed credential
   --seed N       add N demo images to an empty store (default ${DEFAULT_SEED} in memory, 0 with --data)
   --account ID   serve only this account id (others get 403); default: every account id
   -h, --help     print this help`;
@@ -81,8 +85,8 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions {
   }
   const dataDir = nonEmpty("data", values["data"]);
   return {
-    port: wholeNumber("port", values["port"], 8787, 65535),
-    host: nonEmpty("host", values["host"]) ?? "127.0.0.1",
+    port: wholeNumber("port", values["port"], DEFAULT_PORT, 65535),
+    host: nonEmpty("host", values["host"]) ?? DEFAULT_HOST,
     dataDir,
     token,
     // A persistent store starts empty unless asked: demo data would otherwise be mixed into real tests.

@@ -12,7 +12,7 @@ import { ImageStore, type StoredImage } from "./store.js";
 
 /** How an emulator is set up. Everything is optional. */
 export interface EmulatorOptions {
-  /** The only token (or X-Auth-Key) accepted; any well-formed credential when unset. */
+  /** The only token accepted (as a Bearer token, or as X-Auth-Key when it is hex); any well-formed credential when unset. */
   readonly token?: string | undefined;
   /** The only account id served; any when unset (all share one store). */
   readonly accountId?: string | undefined;

@@ -8,7 +8,7 @@ import { hasLoneSurrogate } from "../unicode.js";
 const MAX_ID_LENGTH = 1024;
 const MAX_CREATOR_LENGTH = 1024;
 /** The longest file name kept; the routes cut longer ones to it. */
-export const MAX_FILENAME_LENGTH = 255;
+const MAX_FILENAME_LENGTH = 255;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Characters as the API counts them: code points, not UTF-16 units. */
@@ -25,7 +25,8 @@ function length(text: string): number {
  */
 export function idProblem(id: string, custom: boolean): string | undefined {
   if (id === "") return "id must not be empty";
-  if (length(id) > MAX_ID_LENGTH) return `id must be at most ${MAX_ID_LENGTH} characters`;
+  const long = tooLong("id", id, MAX_ID_LENGTH);
+  if (long !== undefined) return long;
   if (id.startsWith("/") || id.endsWith("/")) return "id must not start or end with a /";
   if (custom && UUID.test(id)) return "CustomID must not be UUID";
   // A URL cannot address such a segment: clients (the SDK too) and URL parsers resolve it away.
@@ -37,7 +38,28 @@ export function idProblem(id: string, custom: boolean): string | undefined {
 
 /** A creator of at most 1024 characters. */
 export function creatorProblem(creator: string): string | undefined {
-  return length(creator) > MAX_CREATOR_LENGTH ? `creator must be at most ${MAX_CREATOR_LENGTH} characters` : undefined;
+  return tooLong("creator", creator, MAX_CREATOR_LENGTH);
+}
+
+/** A stored file name of at most 255 characters. */
+export function filenameProblem(filename: string): string | undefined {
+  return tooLong("filename", filename, MAX_FILENAME_LENGTH);
+}
+
+function tooLong(field: string, text: string, max: number): string | undefined {
+  return length(text) > max ? `${field} must be at most ${max} characters` : undefined;
+}
+
+/** An uploaded file's name as stored: its first 255 characters, never half of a surrogate pair. */
+export function keptFilename(name: string): string {
+  if (name.length <= MAX_FILENAME_LENGTH) return name;
+  let kept = "";
+  let count = 0;
+  for (const character of name) {
+    if (++count > MAX_FILENAME_LENGTH) break;
+    kept += character;
+  }
+  return kept;
 }
 
 /** The API serves an image with a custom id only publicly. */

@@ -27,12 +27,14 @@ export function checkMetadata(value: unknown): Metadata {
   try {
     text = JSON.stringify(value);
   } catch (error) {
-    // A RangeError: nested past the stack (tens of thousands deep, so far over the limit); else a cycle
-    // or a BigInt, which only `addImages` can be handed (the routes parse JSON).
+    // Nested past the stack (tens of thousands deep, so far over the limit), a string too long for any
+    // string, a cycle, a BigInt, a throwing toJSON: only `addImages` can be handed such values (the
+    // routes parse JSON), and they would be far over the limit or not JSON at all.
+    const reason = error instanceof Error ? error.message : String(error);
     throw invalid(
-      error instanceof RangeError
+      /call stack/i.test(reason)
         ? `metadata is nested too deeply (its JSON would be far over the ${MAX_METADATA_BYTES}-byte limit)`
-        : "metadata must be plain JSON data (no cycles, no BigInt)",
+        : `metadata must be plain JSON data that JSON.stringify can write (${reason})`,
     );
   }
   const size = encoder.encode(text).length;

@@ -4,7 +4,7 @@
  * {@link Journal} before it is applied and acknowledged. Web-standard: no Node APIs here.
  */
 import { EqualityIndexes, type Equality } from "./equality.js";
-import { creatorProblem, CUSTOM_ID_SIGNED_URLS, idProblem, MAX_FILENAME_LENGTH } from "./fields.js";
+import { creatorProblem, CUSTOM_ID_SIGNED_URLS, filenameProblem, idProblem } from "./fields.js";
 import { detectFormat, FORMATS, type ImageFormat } from "./formats.js";
 import { checkMetadata, type Metadata } from "./metadata.js";
 import { comparePositions, insertSorted, lowerBound, removeSorted, type Position } from "./order.js";
@@ -223,7 +223,8 @@ function checkStoredImage(image: StoredImage, index: number): void {
   const creatorIssue = image.creator === null ? undefined : creatorProblem(image.creator);
   if (creatorIssue !== undefined) fail(creatorIssue);
   if (image.filename !== null && typeof image.filename !== "string") fail("filename must be a string or null");
-  if (image.filename !== null && image.filename.length > MAX_FILENAME_LENGTH) fail(`filename must be at most ${MAX_FILENAME_LENGTH} characters`);
+  const filenameIssue = image.filename === null ? undefined : filenameProblem(image.filename);
+  if (filenameIssue !== undefined) fail(filenameIssue);
   if (image.format !== null && !Object.hasOwn(FORMATS, image.format)) fail(`format must be one of ${Object.keys(FORMATS).join(", ")}`);
   if (image.bytes !== null && image.bytes !== undefined && detectFormat(image.bytes)?.name !== image.format) {
     fail(`bytes must be an image of the format given (${String(image.format)}), recognised by its bytes as an upload is`);

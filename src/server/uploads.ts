@@ -3,7 +3,7 @@
  * checked against the API's rules: custom ids, creator, metadata, expiry, signed URLs, the file.
  */
 import { ApiError, ErrorCode } from "./errors.js";
-import { creatorProblem, CUSTOM_ID_SIGNED_URLS, idProblem, MAX_FILENAME_LENGTH } from "./fields.js";
+import { creatorProblem, CUSTOM_ID_SIGNED_URLS, idProblem, keptFilename } from "./fields.js";
 import { detectFormat, FORMAT_NAMES, type ImageFormat } from "./formats.js";
 import { assembleBracketFields, isBracketField, parseMetadataField, type Metadata } from "./metadata.js";
 
@@ -120,7 +120,7 @@ export async function readFile(form: FormData): Promise<UploadedFile> {
   if (!format) {
     throw ApiError.of(400, ErrorCode.unsupportedFormat, `file is not a supported image format (${FORMAT_NAMES}, recognised by its bytes)`);
   }
-  return { bytes, filename: file.name.slice(0, MAX_FILENAME_LENGTH) || "image", format };
+  return { bytes, filename: keptFilename(file.name) || "image", format };
 }
 
 /** The form of `POST images/v1`: image fields and a file (a `url` is refused: nothing outside can be fetched). */

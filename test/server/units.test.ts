@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { EqualityIndexes, MAX_INDEXED_PATHS, type Candidates } from "../../src/server/equality.js";
 import { ApiError, ErrorCode } from "../../src/server/errors.js";
+import { keptFilename } from "../../src/server/fields.js";
 import { detectFormat } from "../../src/server/formats.js";
 import { assembleBracketFields, checkMetadata } from "../../src/server/metadata.js";
 import { toApiImage } from "../../src/server/images.js";
@@ -77,8 +78,9 @@ describe("bracket metadata", () => {
     expect(() => checkMetadata(deep)).toThrow(/nested too deeply/);
     const cyclic: Record<string, unknown> = {};
     cyclic["self"] = cyclic;
-    expect(() => checkMetadata(cyclic)).toThrow(/no cycles/);
-    expect(() => checkMetadata({ n: 1n })).toThrow(/no cycles, no BigInt/);
+    expect(() => checkMetadata(cyclic)).toThrow(/plain JSON data that JSON.stringify can write \(.*circular/i);
+    expect(() => checkMetadata({ n: 1n })).toThrow(/plain JSON data .*BigInt/);
+    expect(() => checkMetadata({ toJSON: () => { throw new RangeError("no"); } })).toThrow(/plain JSON data .*\(no\)/);
   });
 });
 
@@ -172,6 +174,16 @@ describe("equality indexes", () => {
   });
 });
 
+describe("file names", () => {
+  it("are kept to their first 255 characters, counted as code points, never cutting a pair in half", () => {
+    expect(keptFilename("a.png")).toBe("a.png");
+    expect(keptFilename("a".repeat(300))).toBe("a".repeat(255));
+    expect(keptFilename("\ud83d\ude00".repeat(200))).toBe("\ud83d\ude00".repeat(200)); // 400 UTF-16 units
+    expect(keptFilename("\ud83d\ude00".repeat(300))).toBe("\ud83d\ude00".repeat(255));
+    expect(keptFilename(`${"a".repeat(254)}\ud83d\ude00b`)).toBe(`${"a".repeat(254)}\ud83d\ude00`);
+  });
+});
+
 describe("addImages", () => {
   it("refuses records the routes would have refused, before anything is stored", async () => {
     const { createEmulator } = await import("../../src/server/index.js");
@@ -209,8 +221,9 @@ describe("addImages", () => {
       { ...good!, id: "pair \ud83d\ude00" },
       { ...good!, id: "\ud83d\ude00".repeat(600) },
       { ...good!, customId: false, id: "9b6c1a4e-2f9d-4c35-8b1e-1f2a3b4c5d6e" },
+      { ...good!, id: "long name", filename: "\ud83d\ude00".repeat(255) },
     ]);
-    expect([...(await emulator.store()).all()]).toHaveLength(4);
+    expect([...(await emulator.store()).all()]).toHaveLength(5);
     const listed = await emulator.fetch(new Request("http://emulator/client/v4/accounts/a/images/v2", { headers: { authorization: "Bearer t" } }));
     expect(((await listed.json()) as { result: { images: { id: string }[] } }).result.images.map((image) => image.id)).toContain("pair \ud83d\ude00");
     await emulator.close();
