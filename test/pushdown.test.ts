@@ -253,6 +253,85 @@ describe("listImages", () => {
     expect(seen).toHaveLength(10);
   });
 
+  it("rejects with the signal's reason when aborted during a request, with either source", async () => {
+    const reason = new Error("stop");
+    // A fetch that aborts the walk when called, then waits for the abort like a slow server.
+    const aborting = (controller: AbortController): typeof fetch => (_input, init) => {
+      controller.abort(reason);
+      return new Promise((_resolve, reject) => {
+        const signal = init?.signal;
+        if (signal?.aborted) reject(signal.reason);
+        signal?.addEventListener("abort", () => reject(signal.reason));
+      });
+    };
+    const viaSdk = new AbortController();
+    const client = new Cloudflare({ apiToken: "t", baseURL: "http://api.test/client/v4", fetch: aborting(viaSdk), maxRetries: 0 });
+    await expect(collect(listImages(client, { accountId: "acc", signal: viaSdk.signal }))).rejects.toBe(reason);
+    const viaFetch = new AbortController();
+    await expect(collect(listImages({ apiToken: "t", fetch: aborting(viaFetch) }, { accountId: "acc", signal: viaFetch.signal }))).rejects.toBe(reason);
+
+    // Aborted while the body arrives: not an API error for a body cut short.
+    const midBody = new AbortController();
+    const partial: typeof fetch = async () =>
+      new Response(
+        new ReadableStream({
+          start(stream) {
+            stream.enqueue(new TextEncoder().encode('{"success":true,"result":{"images":['));
+            midBody.abort(reason);
+            stream.error(reason);
+          },
+        }),
+        { status: 200 },
+      );
+    await expect(collect(listImages({ apiToken: "t", fetch: partial }, { accountId: "acc", signal: midBody.signal }))).rejects.toBe(reason);
+
+    // Aborted with a 503 in hand: no backoff first (a minute here).
+    const mid503 = new AbortController();
+    const busy: typeof fetch = async () => {
+      mid503.abort(reason);
+      return new Response("{}", { status: 503 });
+    };
+    await expect(collect(listImages({ apiToken: "t", fetch: busy, retry: { baseDelayMs: 60_000 } }, { accountId: "acc", signal: mid503.signal }))).rejects.toBe(reason);
+  });
+
+  it("waits what a Retry-After date asks: one already past means at once, not the backoff", async () => {
+    const requests: string[] = [];
+    const inner = fakeImagesApi(images, { requests });
+    let first = true;
+    const limited: typeof fetch = async (input, init) => {
+      if (!first) return inner(input, init);
+      first = false;
+      return new Response('{"success":false,"errors":[{"code":971,"message":"slow down"}]}', { status: 429, headers: { "retry-after": new Date(0).toUTCString() } });
+    };
+    // Without the date read, the backoff would wait a minute and the test would time out.
+    const found = await collect(listImages({ apiToken: "t", fetch: limited, retry: { baseDelayMs: 60_000, maxDelayMs: 60_000 } }, { accountId: "acc", filter: "priority = 5" }));
+    expect(found).toHaveLength(images.filter(toPredicate("priority = 5")).length);
+  });
+
+  it("stops with an ImagesApiError, never a hang or a TypeError, on answers that are not pages", async () => {
+    let calls = 0;
+    // The same continuation token every time (a count guards against walking forever without the check).
+    const looping: typeof fetch = async () => {
+      if (++calls > 5) throw new Error("walked on past a repeated token");
+      return new Response(JSON.stringify({ success: true, errors: [], messages: [], result: { images: [], continuation_token: "again" } }), { status: 200 });
+    };
+    const loop = await collect(listImages({ apiToken: "t", fetch: looping }, { accountId: "acc" })).catch((e: unknown) => e);
+    expect(loop).toBeInstanceOf(ImagesApiError);
+    expect((loop as ImagesApiError).message).toContain("came back a second time");
+    expect(calls).toBe(2);
+
+    const oddErrors: typeof fetch = async () => new Response('{"success":false,"errors":"nope"}', { status: 400 });
+    const odd = await collect(listImages({ apiToken: "t", fetch: oddErrors }, { accountId: "acc" })).catch((e: unknown) => e);
+    expect(odd).toBeInstanceOf(ImagesApiError);
+    expect((odd as ImagesApiError).codes).toEqual([]);
+
+    const html: typeof fetch = async () => new Response("<html>maintenance</html>", { status: 200, headers: { "content-type": "text/html" } });
+    const client = new Cloudflare({ apiToken: "t", baseURL: "http://api.test/client/v4", fetch: html, maxRetries: 0 });
+    const notPage = await collect(listImages(client, { accountId: "acc" })).catch((e: unknown) => e);
+    expect(notPage).toBeInstanceOf(ImagesApiError);
+    expect((notPage as ImagesApiError).message).toContain("not a page of images");
+  });
+
   it("checks perPage and sortOrder before any request", async () => {
     const requests: string[] = [];
     const source = { apiToken: "t", fetch: fakeImagesApi(images, { requests }) };

@@ -76,9 +76,10 @@ export class ImagesApiError extends Error {
   /** The envelope's `errors`: `[{ code: 10000, message: "Authentication error" }]`. */
   readonly errors: readonly { readonly code: number; readonly message: string }[];
 
-  constructor(status: number, errors: readonly { code: number; message: string }[], options?: { cause?: unknown }) {
-    const detail = errors.map((error) => `${error.code} ${error.message}`).join("; ") || "no error details";
-    super(`Images API answered ${status}: ${detail}`, options);
+  /** `detail` says what was wrong when the answer carries no error items (an answer that is not a page). */
+  constructor(status: number, errors: readonly { code: number; message: string }[], options?: { cause?: unknown; detail?: string }) {
+    const detail = errors.map((error) => `${error.code} ${error.message}`).join("; ") || options?.detail || "no error details";
+    super(`Images API answered ${status}: ${detail}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ImagesApiError";
     this.status = status;
     this.errors = errors;
@@ -104,16 +105,33 @@ export async function* listImages(source: ImagesSdkClient | FetchSource, options
   const { params, residual, pushed } = plan(options.filter ?? "", { uniqueKeys: sdk });
   const keep = residual ? toPredicate(residual) : undefined;
   const fetchPage = sdk ? sdkPages(source, pushed, options) : restPages(source, params, options);
+  // Tokens already followed: a server that hands one out again would otherwise be walked forever.
+  const followed = new Set<string>();
   let token: string | undefined;
   do {
     options.signal?.throwIfAborted();
     const page = await fetchPage(token);
+    if (typeof page !== "object" || page === null || (page.images != null && !Array.isArray(page.images))) {
+      throw new ImagesApiError(200, [], { detail: "the answer is not a page of images" });
+    }
     for (const image of page.images ?? []) {
       options.signal?.throwIfAborted();
       if (!keep || keep(image)) yield image;
     }
     token = page.continuation_token || undefined;
+    if (token !== undefined) {
+      if (followed.has(token)) throw new ImagesApiError(200, [], { detail: `continuation_token ${JSON.stringify(token)} came back a second time; stopping rather than walking forever` });
+      followed.add(token);
+    }
   } while (token !== undefined);
+}
+
+/** The envelope's `errors` as far as they are error items; anything else is no items. */
+function errorItems(value: unknown): { code: number; message: string }[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((item): item is { code: unknown; message: unknown } => typeof item === "object" && item !== null)
+    .map((item) => ({ code: typeof item.code === "number" ? item.code : NaN, message: typeof item.message === "string" ? item.message : String(item.message) }));
 }
 
 function isSdkClient(source: ImagesSdkClient | FetchSource): source is ImagesSdkClient {
@@ -139,9 +157,11 @@ function sdkPages(client: ImagesSdkClient, pushed: FilterNode, options: ListImag
         { signal: options.signal },
       );
     } catch (error) {
+      // Aborted: the signal's reason, as with the fetch source (the SDK throws its own APIUserAbortError).
+      options.signal?.throwIfAborted();
       // The SDK's APIError subclasses carry `status` and the envelope's `errors`.
       const { status, errors } = error as { status?: unknown; errors?: unknown };
-      if (typeof status === "number" && Array.isArray(errors)) throw new ImagesApiError(status, errors as { code: number; message: string }[], { cause: error });
+      if (typeof status === "number" && Array.isArray(errors)) throw new ImagesApiError(status, errorItems(errors), { cause: error });
       throw error;
     }
   };
@@ -173,25 +193,30 @@ function restPages(source: FetchSource, params: URLSearchParams, options: ListIm
         await sleep(backoff(attempt, baseDelay, maxDelay, null), options.signal);
         continue;
       }
-      const body = (await response.json().catch(() => undefined)) as
-        | { success?: boolean; result?: Page; errors?: { code: number; message: string }[] }
-        | undefined;
+      const body = (await response.json().catch(() => undefined)) as { success?: boolean; result?: Page; errors?: unknown } | undefined;
+      // A body cut short by an abort reads as no JSON: the signal's reason, not an API error.
+      options.signal?.throwIfAborted();
       if (response.ok && body?.success !== false && body?.result) return body.result;
       const retryable = response.status === 429 || response.status >= 500;
-      if (!retryable || attempt >= attempts) throw new ImagesApiError(response.status, body?.errors ?? []);
+      if (!retryable || attempt >= attempts) throw new ImagesApiError(response.status, errorItems(body?.errors));
       await sleep(backoff(attempt, baseDelay, maxDelay, response.headers.get("retry-after")), options.signal);
     }
   };
 }
 
-/** Exponential backoff with jitter, or the server's `Retry-After` (seconds), capped. */
+/** Exponential backoff with jitter, or the server's `Retry-After` (seconds or an HTTP date), capped. */
 function backoff(attempt: number, base: number, max: number, retryAfter: string | null): number {
-  const asked = retryAfter === null ? NaN : Number(retryAfter) * 1000;
-  if (Number.isFinite(asked) && asked >= 0) return Math.min(asked, max);
+  const asked = retryAfter === null || retryAfter.trim() === "" ? NaN : retryAfterMs(retryAfter.trim());
+  if (Number.isFinite(asked)) return Math.min(Math.max(0, asked), max);
   return Math.min(max, base * 2 ** attempt * (0.75 + Math.random() / 2));
 }
 
+function retryAfterMs(value: string): number {
+  return /^\d+(?:\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value) - Date.now();
+}
+
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(done, ms);
