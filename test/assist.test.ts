@@ -138,6 +138,10 @@ describe("suggest", () => {
     ["status = active |", ["and", "or"], ""],
     ["status = active a|", ["and"], "a"],
     ["creator |", ["=", "!="], ""], // the creator takes = with a string
+    ["creator = |", [], ""], // any string: no values to offer (true and false would be errors)
+    ["creator != u|", [], "u"],
+    ["meta.creator = |", ["true", "false"], ""], // a metadata key named creator is any field
+    ["status = active and creator = |", [], ""],
     ["enabled |", ["=", "!="], ""], // no ranges and no in for booleans
     ["(status = active |", ["and", "or", ")"], ""],
     ["priority in (4 |", [",", ")"], ""],

@@ -125,7 +125,9 @@ export function suggest(text: string, cursor: number, options?: SuggestOptions):
     } else if (next === t.Not) {
       if (target.lists) add({ label: "not in", insert: "not in", kind: "operator", detail: "none of a list: not in (a, b)" });
     } else if (next === t.Value) {
-      valueItems(conditionField(preceding), fields).forEach(add);
+      // The creator is any string: there are no values to offer (true and false would be errors).
+      const operator = operatorIndex(preceding);
+      if (operator < 0 || !writesCreator(preceding, operator)) valueItems(operator < 0 ? undefined : schemaKeyBefore(preceding, operator), fields).forEach(add);
     } else {
       const item = SIMPLE_ITEMS.get(next);
       if (item) add(item);
@@ -207,26 +209,30 @@ function specOf(field: string | undefined, fields: FieldSchema): FieldSpec | und
  * ranges need a number field and lists a string or number field (the API has no `in` for booleans).
  */
 function operatorsFor(preceding: readonly IToken[], fields: FieldSchema): { ranges: boolean; lists: boolean } {
-  const { segments, bare } = pathBefore(preceding, preceding.length);
-  if (bare && segments.length === 1 && segments[0] === "creator") return { ranges: false, lists: false };
+  if (writesCreator(preceding, preceding.length)) return { ranges: false, lists: false };
   const type = specOf(schemaKeyBefore(preceding, preceding.length), fields)?.type;
   return { ranges: type === undefined || type === "number", lists: type !== "boolean" };
 }
 
-/** The schema key of the condition being written: the path before its operator or `in`. */
-function conditionField(preceding: readonly IToken[]): string | undefined {
+/** Where the operator of the condition being written is (its `in`, or the `not` of `not in`); -1 for none. */
+function operatorIndex(preceding: readonly IToken[]): number {
   let i = preceding.length - 1;
   while (i >= 0 && !tokenMatcher(preceding[i]!, t.CompareOperator) && preceding[i]!.tokenType !== t.In) i--;
-  if (i < 0) return undefined;
-  if (preceding[i]!.tokenType === t.In && preceding[i - 1]?.tokenType === t.Not) i--;
-  return schemaKeyBefore(preceding, i);
+  if (i > 0 && preceding[i]!.tokenType === t.In && preceding[i - 1]?.tokenType === t.Not) i--;
+  return i;
+}
+
+/** Whether the path written just before index `endIndex` is the creator (a bare `creator`, not `meta.creator`). */
+function writesCreator(tokens: readonly IToken[], endIndex: number): boolean {
+  const { segments, bare } = pathBefore(tokens, endIndex);
+  return bare && segments.length === 1 && segments[0] === "creator";
 }
 
 /** The schema key of the path written just before index `endIndex`; undefined for none or the creator. */
 function schemaKeyBefore(tokens: readonly IToken[], endIndex: number): string | undefined {
-  const { segments, bare } = pathBefore(tokens, endIndex);
-  if (segments.length === 0 || (bare && segments.length === 1 && segments[0] === "creator")) return undefined;
-  return segments.join(".");
+  if (writesCreator(tokens, endIndex)) return undefined;
+  const { segments } = pathBefore(tokens, endIndex);
+  return segments.length === 0 ? undefined : segments.join(".");
 }
 
 /**
