@@ -76,17 +76,28 @@ function highlighted(text: string, issues: readonly Issue[]): Node[] {
   for (const token of tokens) cuts.add(token.start).add(token.end);
   for (const issue of issues) cuts.add(issue.start).add(issue.end);
   const points = [...cuts].sort((a, b) => a - b);
+  // One pass over the pieces, the tokens (in order, covering the text) and the issues by start: a search
+  // of every token and issue per piece made each keystroke quadratic in a long text.
+  const marks = new Map<number, Issue[]>();
+  for (const issue of issues) if (issue.start === issue.end) marks.set(issue.start, [...(marks.get(issue.start) ?? []), issue]);
+  const byStart = issues.map((issue, order) => ({ issue, order })).sort((a, b) => a.issue.start - b.issue.start);
+  let active: { issue: Issue; order: number }[] = [];
+  let nextIssue = 0;
+  let tokenAt = 0;
   const nodes: Node[] = [];
   points.forEach((start, i) => {
-    for (const issue of issues) {
-      if (issue.start === start && issue.end === start) nodes.push(pointMark(issue));
-    }
+    for (const issue of marks.get(start) ?? []) nodes.push(pointMark(issue));
     const end = points[i + 1];
     if (end === undefined) return;
     const span = document.createElement("span");
     span.textContent = text.slice(start, end);
-    const token = tokens.find((t) => t.start <= start && end <= t.end);
-    const issue = issues.find((is) => is.start <= start && end <= is.end);
+    while (tokenAt < tokens.length && tokens[tokenAt]!.end <= start) tokenAt++;
+    const candidate = tokens[tokenAt];
+    const token = candidate && candidate.start <= start && end <= candidate.end ? candidate : undefined;
+    while (nextIssue < byStart.length && byStart[nextIssue]!.issue.start <= start) active.push(byStart[nextIssue++]!);
+    active = active.filter((entry) => entry.issue.end > start);
+    // The first issue (in the order given) that covers the piece, as before.
+    const issue = active.filter((entry) => end <= entry.issue.end).sort((a, b) => a.order - b.order)[0]?.issue;
     span.className = [token ? `tok-${token.type}` : "", issue ? `issue-${issue.severity}` : ""].join(" ").trim();
     if (issue) span.title = issue.message;
     nodes.push(span);
@@ -184,6 +195,8 @@ interface Search {
   token: string | undefined;
   shown: number;
   scanned: number;
+  /** A page is on its way: a second click on "Load more" would ask for the same page again. */
+  loading: boolean;
   readonly controller: AbortController;
 }
 
@@ -205,18 +218,23 @@ function startSearch(): void {
     residualText.textContent = "";
     statusText.textContent = "Fix the filter to search.";
     moreButton.hidden = true;
+    // The images shown were for another filter.
+    imagesGrid.replaceChildren();
     return;
   }
   // What the API cannot express is not an obstacle here: plan sends what it can and the rest is applied below.
   const { params, residual, pushed } = plan(filter);
   queryText.textContent = toQueryString(pushed) || "(no filter: every image)";
   residualText.textContent = residual ? `Applied here, since the API cannot express it: ${format(residual)}` : "";
-  search = { params, keep: residual ? toPredicate(residual) : undefined, token: undefined, shown: 0, scanned: 0, controller: new AbortController() };
+  search = { params, keep: residual ? toPredicate(residual) : undefined, token: undefined, shown: 0, scanned: 0, loading: false, controller: new AbortController() };
   imagesGrid.replaceChildren();
   void loadPage(search);
 }
 
 async function loadPage(current: Search): Promise<void> {
+  if (current.loading) return;
+  current.loading = true;
+  moreButton.disabled = true;
   const query = new URLSearchParams(current.params);
   query.set("per_page", String(PER_PAGE));
   if (current.token) query.set("continuation_token", current.token);
@@ -239,6 +257,9 @@ async function loadPage(current: Search): Promise<void> {
   } catch (error) {
     if (current.controller.signal.aborted) return;
     statusText.textContent = `The API answered: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    current.loading = false;
+    moreButton.disabled = false;
   }
 }
 
@@ -287,8 +308,7 @@ input.addEventListener("keydown", (event) => {
   }
 });
 input.addEventListener("blur", closeCompletions);
-input.addEventListener("focus", openCompletions);
-input.addEventListener("click", openCompletions);
+// Not on focus or click: a list opened without asking would take Tab, and Tab could never leave the box.
 moreButton.addEventListener("click", () => {
   if (search) void loadPage(search);
 });

@@ -109,4 +109,31 @@ describe("the playground", () => {
     console.log(`playground screenshot: ${SCREENSHOT}`);
     expect(existsSync(SCREENSHOT)).toBe(true);
   });
+
+  it("underlines exactly the span of each issue, among many", async () => {
+    const text = Array.from({ length: 300 }, (_, i) => `k${i} ~ ${i}`).join(" and ");
+    await box().fill(text);
+    await page.waitForFunction(() => document.querySelectorAll("#highlight .issue-error").length > 0);
+    const marked = await page.locator("#highlight .issue-error").evaluateAll((spans) => spans.map((span) => span.textContent));
+    // Every "~" (an unknown character) is underlined, and nothing else.
+    expect(marked.join("")).toBe("~".repeat(300));
+    const all = await page.locator("#highlight span").evaluateAll((spans) => spans.map((span) => span.textContent).join(""));
+    expect(all).toBe(text);
+  });
+
+  it("lets Tab leave the box when no list was asked for, and loads each page once however fast one clicks", async () => {
+    await page.goto(`${server.url}/`);
+    await page.waitForFunction(() => (document.getElementById("fields")?.textContent ?? "").includes("status"));
+    await page.waitForFunction(() => document.activeElement?.id === "filter");
+    expect(await page.locator("#completions").isHidden()).toBe(true);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).not.toBe("filter");
+    expect(await box().inputValue()).toBe("");
+
+    await settled();
+    await page.locator("#more").dblclick();
+    await page.waitForFunction(() => !/Searching/.test(document.getElementById("status")?.textContent ?? "") && !(document.getElementById("more") as HTMLButtonElement).disabled);
+    const ids = await page.locator("#images .card").evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset["id"]));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
 });
