@@ -9,7 +9,7 @@
  * Indexes are built on first use per path, kept up to date by every write, and capped in number.
  */
 import type { FilterNode, Scalar } from "../ast.js";
-import { insertionPoint, lowerBound, type Position } from "./order.js";
+import { insertAt, insertSorted, removeSorted, type Position } from "./order.js";
 import { SlotAllocator, SlotSet } from "./slots.js";
 
 /** One `meta.<path> = value` condition that every match must satisfy. */
@@ -99,14 +99,7 @@ class PathIndex<T extends Indexed> {
     if (key === undefined) return;
     const entry = this.#entryFor(key);
     const slot = slots.slotOf(image);
-    const at = insertionPoint(entry.images, image);
-    if (at === entry.images.length) {
-      entry.images.push(image);
-      entry.slots.push(slot);
-    } else {
-      entry.images.splice(at, 0, image);
-      entry.slots.splice(at, 0, slot);
-    }
+    insertAt(entry.slots, insertSorted(entry.images, image), slot);
     entry.members?.add(slot);
   }
 
@@ -115,9 +108,8 @@ class PathIndex<T extends Indexed> {
     if (key === undefined) return;
     const entry = this.#entries.get(key);
     if (!entry) return;
-    const at = lowerBound(entry.images, image);
-    if (entry.images[at]?.id !== image.id) return;
-    entry.images.splice(at, 1);
+    const at = removeSorted(entry.images, image);
+    if (at < 0) return;
     const [slot] = entry.slots.splice(at, 1);
     if (entry.images.length === 0) this.#entries.delete(key);
     else if (entry.members && entry.images.length * DENSE * 2 < slots.capacity) entry.members = undefined;

@@ -27,21 +27,27 @@ export function lowerBound(list: readonly Position[], position: Position): numbe
   return low;
 }
 
-/** Where `item` goes in an ascending list: the end, the common case, is found without a search. */
-export function insertionPoint(list: readonly Position[], item: Position): number {
+/**
+ * Inserts into an ascending list, keeping it sorted; returns where it went (for a list kept beside it,
+ * see {@link insertAt}). Appending, the common case, is found without a search.
+ */
+export function insertSorted<T extends Position>(list: T[], item: T): number {
   const last = list[list.length - 1];
-  return !last || comparePositions(last, item) < 0 ? list.length : lowerBound(list, item);
+  const at = !last || comparePositions(last, item) < 0 ? list.length : lowerBound(list, item);
+  insertAt(list, at, item);
+  return at;
 }
 
-/** Inserts into an ascending list, keeping it sorted. */
-export function insertSorted<T extends Position>(list: T[], item: T): void {
-  const at = insertionPoint(list, item);
+/** Inserts `item` at index `at` (at the end by `push`, cheaper than `splice`). */
+export function insertAt<T>(list: T[], at: number, item: T): void {
   if (at === list.length) list.push(item);
   else list.splice(at, 0, item);
 }
 
-/** Removes the entry with this position and id from an ascending list, if it is there. */
-export function removeSorted<T extends Position>(list: T[], item: Position): void {
+/** Removes the entry with this position and id from an ascending list; returns where it was, or -1. */
+export function removeSorted<T extends Position>(list: T[], item: Position): number {
   const at = lowerBound(list, item);
-  if (list[at]?.id === item.id) list.splice(at, 1);
+  if (list[at]?.id !== item.id) return -1;
+  list.splice(at, 1);
+  return at;
 }
