@@ -34,11 +34,9 @@ function textField(form: FormData, name: string): string | undefined {
   return value;
 }
 
-/** Checks a custom id (see {@link idProblem}). */
-function checkCustomId(id: string): string {
-  const problem = idProblem(id, true);
+/** A 400 for the problem a check of `fields.ts` found, if any. */
+function refuse(problem: string | undefined): void {
   if (problem !== undefined) throw bad(problem);
-  return id;
 }
 
 function readBoolean(name: string, text: string | undefined): boolean | undefined {
@@ -50,8 +48,7 @@ function readBoolean(name: string, text: string | undefined): boolean | undefine
 
 /** Checks a creator: at most 1024 characters; empty means none. */
 export function checkCreator(text: string): string | null {
-  const problem = creatorProblem(text);
-  if (problem !== undefined) throw bad(problem);
+  refuse(creatorProblem(text));
   return text === "" ? null : text;
 }
 
@@ -85,7 +82,7 @@ function readImageFields(form: FormData): ImageFields {
   const creator = creatorText === undefined ? undefined : checkCreator(creatorText);
   const metadata = readMetadata(form);
   const requireSignedURLs = readBoolean("requireSignedURLs", textField(form, "requireSignedURLs"));
-  if (id !== undefined) checkCustomId(id);
+  if (id !== undefined) refuse(idProblem(id, true));
   if (id !== undefined && requireSignedURLs === true) {
     throw bad(CUSTOM_ID_SIGNED_URLS);
   }
