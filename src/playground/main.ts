@@ -96,8 +96,10 @@ function highlighted(text: string, issues: readonly Issue[]): Node[] {
     const token = candidate && candidate.start <= start && end <= candidate.end ? candidate : undefined;
     while (nextIssue < byStart.length && byStart[nextIssue]!.issue.start <= start) active.push(byStart[nextIssue++]!);
     active = active.filter((entry) => entry.issue.end > start);
-    // The first issue (in the order given) that covers the piece, as before.
-    const issue = active.filter((entry) => end <= entry.issue.end).sort((a, b) => a.order - b.order)[0]?.issue;
+    // The first issue (in the order given) that covers the piece.
+    let first: { issue: Issue; order: number } | undefined;
+    for (const entry of active) if (end <= entry.issue.end && (!first || entry.order < first.order)) first = entry;
+    const issue = first?.issue;
     span.className = [token ? `tok-${token.type}` : "", issue ? `issue-${issue.severity}` : ""].join(" ").trim();
     if (issue) span.title = issue.message;
     nodes.push(span);
