@@ -27,6 +27,11 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+/** What a child process printed last on stdout (the rows of {@link emit}, or `load.ts`'s result): one line of JSON. */
+export function emitted<T>(stdout: string): T {
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as T;
+}
+
 /** Prints the rows of a figure process (its only output on stdout). */
 export function emit(rows: readonly Row[]): void {
   process.stdout.write(`${JSON.stringify(rows)}\n`);

@@ -7,14 +7,14 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import type { Row } from "./harness.js";
+import { emitted, type Row } from "./harness.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 
 function figure(file: string, ...args: string[]): Row[] {
   process.stderr.write(`measuring ${file} ${args.join(" ")}…\n`);
   const out = execFileSync(process.execPath, ["--import", "tsx", `bench/figures/${file}`, ...args], { cwd: root, encoding: "utf8", maxBuffer: 1 << 26 });
-  return JSON.parse(out.trim().split("\n").at(-1)!) as Row[];
+  return emitted<Row[]>(out);
 }
 
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));

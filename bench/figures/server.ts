@@ -25,7 +25,7 @@ import { fileURLToPath } from "node:url";
 import { fromSearchParams, toPredicate, toQueryString } from "../../src/index.js";
 import { createEmulator, type StoredImage } from "../../src/server/index.js";
 import { dataset } from "../dataset.js";
-import { emit, quantile, time, type Row } from "../harness.js";
+import { emit, emitted, quantile, time, type Row } from "../harness.js";
 import type { LoadResult } from "./load.js";
 
 /** The 3-filter query of the figure, in the language; sent as `toQueryString` makes it. */
@@ -126,7 +126,7 @@ async function oneConnection(count: number, page: string): Promise<Row> {
 /** One load run on `page`, from a load process of its own (`load.ts`). */
 async function underLoad(page: string): Promise<LoadResult> {
   const { stdout } = await execFileAsync(process.execPath, ["--import", "tsx", "bench/figures/load.ts", page, String(CONNECTIONS), String(LOAD_SECONDS)], { cwd: ROOT });
-  return JSON.parse(stdout.trim().split("\n").at(-1)!) as LoadResult;
+  return emitted<LoadResult>(stdout);
 }
 
 /** The under-load rows of one page: each figure the median over the runs, each run listed in the notes. */
