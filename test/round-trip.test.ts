@@ -99,19 +99,20 @@ function meaning(filter: FilterNode): string[] {
     .sort();
 }
 
-/** Every path segment of a filter. */
-function segments(filter: FilterNode): string[] {
-  switch (filter.type) {
-    case "all":
-      return [];
-    case "and":
-    case "or":
-      return filter.operands.flatMap(segments);
-    case "not":
-      return segments(filter.operand);
-    default:
-      return filter.field.type === "meta" ? [...filter.field.path] : [];
-  }
+/** Every path segment of a filter, and every string it compares with. */
+function strings(filter: FilterNode): { segments: string[]; values: string[] } {
+  const segments: string[] = [];
+  const values: string[] = [];
+  const visit = (node: FilterNode): void => {
+    if (node.type === "and" || node.type === "or") node.operands.forEach(visit);
+    else if (node.type === "not") visit(node.operand);
+    else if (node.type !== "all") {
+      if (node.field.type === "meta") segments.push(...node.field.path);
+      for (const literal of node.type === "in" ? node.values : [node.value]) if (typeof literal.value === "string") values.push(literal.value);
+    }
+  };
+  visit(filter);
+  return { segments, values };
 }
 
 /** The official SDK, only to build its request URLs (nothing is sent). */
@@ -158,14 +159,15 @@ describe("whatever check accepts reads back through every target", () => {
     fc.assert(
       fc.property(textArb, (text) => {
         const result = check(text);
-        if (hasLoneSurrogate(text)) {
+        const { segments, values } = result.filter ? strings(result.filter) : { segments: [], values: [] };
+        if (hasLoneSurrogate(text) || [...segments, ...values].some(hasLoneSurrogate)) {
           loneSurrogates++;
           // No URL can carry half a surrogate pair: check must not accept it for any target.
           expect(result.ok).toBe(false);
         }
         if (!result.ok || result.issues.some((issue) => issue.severity === "error")) return;
         accepted++;
-        if (segments(result.filter!).some((segment) => LINE_TERMINATOR.test(segment))) acceptedWithLineTerminator++;
+        if (segments.some((segment) => LINE_TERMINATOR.test(segment))) acceptedWithLineTerminator++;
         const back = roundTrip(text);
         if (back === undefined) return;
         readBack++;
