@@ -9,7 +9,6 @@ import { CursorTable, DEFAULT_MAX_CURSORS } from "./pagination.js";
 import { demoImages } from "./seed.js";
 import { ImageStore, type StoredImage } from "./store.js";
 
-
 /** How an emulator is set up. Everything is optional. */
 export interface EmulatorOptions {
   /** The only token accepted (as a Bearer token, or as X-Auth-Key when it is hex); any well-formed credential when unset. */
@@ -66,8 +65,16 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-/** Loads the Node half of the emulator; undefined where there is none (Workers, browsers). */
-export type NodeHalf = (() => Promise<typeof import("./node.js")>) | undefined;
+/**
+ * Loads the Node half of the emulator, each part on demand: the HTTP server and the data directory.
+ * Undefined where there is none (Workers, browsers).
+ */
+export type NodeHalf =
+  | {
+      readonly http: () => Promise<typeof import("./node-http.js")>;
+      readonly journal: () => Promise<typeof import("./journal.js")>;
+    }
+  | undefined;
 
 function nodeOnly(what: string): Promise<never> {
   return Promise.reject(new Error(`${what} needs Node: this build of imgmeta/server is the web-standard one (Workers, browsers)`));
@@ -84,7 +91,7 @@ export function createEmulatorOn(node: NodeHalf, options: EmulatorOptions = {}):
     let store: ImageStore;
     if (options.dataDir !== undefined) {
       // Loaded only on this path, so that the web-standard path never touches Node APIs.
-      const { openFileJournal } = await (node ? node() : nodeOnly("dataDir"));
+      const { openFileJournal } = await (node ? node.journal() : nodeOnly("dataDir"));
       const opened = await openFileJournal(options.dataDir, options.onWarning);
       closeData = () => opened.close();
       store = new ImageStore(opened.images, opened.journal);
@@ -158,7 +165,7 @@ export function createEmulatorOn(node: NodeHalf, options: EmulatorOptions = {}):
     },
     async listen(listenOptions = {}) {
       await ready;
-      const { listen } = await (node ? node() : nodeOnly("listen()"));
+      const { listen } = await (node ? node.http() : nodeOnly("listen()"));
       const server = await listen(serve, listenOptions);
       servers.push(server);
       return server;

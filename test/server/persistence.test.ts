@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createEmulator, type Emulator, type StoredImage } from "../../src/server/index.js";
+import { createEmulator, DataFileError, type Emulator, type StoredImage } from "../../src/server/index.js";
 import { ACCOUNT, AUTH, envelope, IMAGES, testClock } from "../support/emulator.js";
 
 const API = `http://emulator.test/client/v4/accounts/${ACCOUNT}`;
@@ -230,6 +230,20 @@ describe("a data directory", () => {
     await broken.close();
     // Nothing was truncated, removed or rewritten: the other images are all still there to recover.
     expect(await contents()).toEqual(before);
+  });
+});
+
+describe("DataFileError", () => {
+  it("is what ready and listen() reject with, exported by imgmeta/server, its file the one at fault", async () => {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "images.log"), "garbage\n");
+    const broken = createEmulator({ dataDir: dir });
+    const error: unknown = await broken.ready.catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(DataFileError);
+    expect((error as DataFileError).file).toBe(join(dir, "images.log"));
+    expect((error as DataFileError).name).toBe("DataFileError");
+    await expect(broken.listen({ port: 0 })).rejects.toBe(error);
+    await broken.close();
   });
 });
 

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmulator, ErrorCode, type Emulator } from "../../src/server/index.js";
 import { accountHash } from "../../src/server/images.js";
-import { listen } from "../../src/server/node.js";
+import { listen } from "../../src/server/node-http.js";
 import { ACCOUNT, AUTH, envelope, expectFailure, IMAGES, startEmulator, testClock, type Running } from "../support/emulator.js";
 
 const BASE = "http://emulator.test";

@@ -1,7 +1,6 @@
 /**
- * The Node-only half of the emulator: an HTTP server (`@hono/node-server`) and a data directory that
- * makes every acknowledged write survive `kill -9`. Loaded lazily by `createEmulator`, never on the
- * web-standard path.
+ * The emulator's data directory on Node: every acknowledged write survives `kill -9`. Loaded on demand
+ * when `dataDir` is given, never on the web-standard path.
  *
  * Data directory layout:
  * - `images.log`: an append-only log, one change per line: `<crc32 of the JSON, 8 hex> <JSON>\n`,
@@ -15,167 +14,13 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, truncate, type FileHandle } from "node:fs/promises";
-import { createServer, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import { getRequestListener, RequestError } from "@hono/node-server";
-import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
-import type { ListenOptions, ListeningEmulator } from "./index.js";
-import { ApiError, ErrorCode, errorResponse, internalError, type DirectAnswer } from "./errors.js";
+import { DataFileError } from "./data-file-error.js";
 import { FORMATS } from "./formats.js";
 import { lockDataDir } from "./lock.js";
 import { TOKEN_PATTERN } from "./tokens.js";
 import type { Change, Journal, StoredImage } from "./store.js";
-
-/**
- * Serves a web-standard `fetch` over HTTP on Node. GET requests are offered a {@link DirectAnswer}: a
- * handler that takes it writes its status, headers and body to the socket itself, with no `Response`
- * (and so no `ReadableStream`) made for it.
- */
-export async function listen(
-  fetch: (request: Request, direct?: DirectAnswer) => Promise<Response>,
-  options: ListenOptions,
-): Promise<ListeningEmulator> {
-  const host = options.host ?? "127.0.0.1";
-  const sent = await alreadySent();
-  const turns = new OnePerTurn();
-  const server = createServer(
-    getRequestListener(
-      (request, env) =>
-        turns.run(() => fetch(request, request.method === "GET" && env.outgoing instanceof ServerResponse ? directAnswer(env.outgoing, sent) : undefined)),
-      {
-        // Keep the platform's own Request/Response globals: other code in the process uses them.
-        overrideGlobalObjects: false,
-        // The envelope like every other error, not node-server's bare 400: a request no `Request` can be
-        // made of (a malformed Host header, a backslash in the path) is the client's; anything else that
-        // reaches here (`fetch` itself failing) is the emulator's, a 500.
-        errorHandler: (error) =>
-          errorResponse(error instanceof RequestError ? ApiError.of(400, ErrorCode.badRequest, `the request cannot be read: ${error.message}`) : internalError(error)),
-      },
-    ),
-  );
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const shownHost = host.includes(":") ? `[${host}]` : host;
-  let closed: Promise<void> | undefined;
-  return {
-    url: `http://${shownHost}:${port}`,
-    port,
-    close() {
-      closed ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if ("closeAllConnections" in server) server.closeAllConnections();
-        // Requests read but not started yet start now, so that the emulator's close() waits for them.
-        turns.flush();
-      });
-      return closed;
-    },
-  };
-}
-
-/**
- * Starts the requests read from the connections one per turn of the event loop, in the order they were
- * read. libuv (since 1.45, so in Node 20) accepts at most one new connection per turn, so a server that
- * answers every request read in a turn before the next starves the connections still waiting to be
- * accepted: when eight clients connect at once, the last one's first request waited for about thirty
- * answers to the others (the slowest requests at the start of each load of the emulator figure of
- * `npm run bench`). One request per turn lets the accepts keep pace, and serves requests first come,
- * first served. The cost is a turn of the loop (an `epoll_wait` that does not block) per request.
- */
-export class OnePerTurn {
-  // A queue of linked entries rather than an array: an array living as long as the server would
-  // re-allocate its store in the old generation as it is pushed and shifted (see `EqualityIndexes`).
-  #first: Waiting | undefined;
-  #last: Waiting | undefined;
-  #scheduled = false;
-
-  run(start: () => Promise<Response>): Promise<Response> {
-    return new Promise<Response>((resolve) => {
-      const waiting: Waiting = { start: () => resolve(start()), next: undefined };
-      if (this.#last) this.#last.next = waiting;
-      else this.#first = waiting;
-      this.#last = waiting;
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(this.#next);
-      }
-    });
-  }
-
-  /** Starts every waiting request now. */
-  flush(): void {
-    for (let waiting = this.#take(); waiting; waiting = this.#take()) waiting.start();
-  }
-
-  #take(): Waiting | undefined {
-    const first = this.#first;
-    if (first) {
-      this.#first = first.next;
-      if (!this.#first) this.#last = undefined;
-    }
-    return first;
-  }
-
-  readonly #next = (): void => {
-    const waiting = this.#take();
-    if (this.#first) setImmediate(this.#next);
-    else this.#scheduled = false;
-    waiting?.start();
-  };
-}
-
-/** A request waiting for its turn. */
-interface Waiting {
-  readonly start: () => void;
-  next: Waiting | undefined;
-}
-
-/** Answers on `outgoing` itself, and hands node-server `sent`, for which it sends nothing more. */
-function directAnswer(outgoing: ServerResponse, sent: Response): DirectAnswer {
-  return {
-    send(status, headers, body) {
-      // Not `{ ...headers, "content-length": … }`: see `withSpan` (a new hidden class per answer).
-      outgoing.setHeader("content-length", body.byteLength);
-      outgoing.writeHead(status, headers);
-      outgoing.end(body);
-      return sent;
-    },
-  };
-}
-
-/**
- * node-server's `RESPONSE_ALREADY_SENT`, as a platform `Response`. node-server skips such an answer only
- * when it is a platform `Response`; its own lightweight class, which a `serve()` with default options
- * elsewhere in the process installs as the global `Response` (and so, possibly, as the class of
- * `RESPONSE_ALREADY_SENT`), it would write out a second time. `fetch` always answers with a platform
- * `Response`, whatever the global is.
- */
-async function alreadySent(): Promise<Response> {
-  try {
-    const PlatformResponse = (await globalThis.fetch("data:,")).constructor as typeof Response;
-    return new PlatformResponse(null, { headers: RESPONSE_ALREADY_SENT.headers });
-  } catch {
-    return RESPONSE_ALREADY_SENT; // `fetch` replaced by something that refuses data: URLs
-  }
-}
-
-/** The stored data cannot be loaded: the message names the file (and line) at fault. */
-export class DataFileError extends Error {
-  readonly file: string;
-
-  constructor(file: string, message: string) {
-    super(`${file}: ${message}`);
-    this.name = "DataFileError";
-    this.file = file;
-  }
-}
 
 /** How a stored image is written in the log: everything but the bytes, which are in `blobs/`. */
 interface ImageRow extends Omit<StoredImage, "bytes"> {
