@@ -3,41 +3,27 @@
  * when `dataDir` is given, never on the web-standard path.
  *
  * Data directory layout:
- * - `images.log`: an append-only log, one change per line: `<crc32 of the JSON, 8 hex> <JSON>\n`,
- *   fsynced before a write is acknowledged. A last line without its `\n` is a write that was never
- *   acknowledged (the process died mid-append): it is dropped, with a warning. Any other damage
- *   (a bad checksum, bad JSON, a gap) is a startup error naming the file and line.
+ * - `images.log`: an append-only log, one write per line (see log-lines.ts), fsynced before the write
+ *   is acknowledged. A last line cut short (the process died mid-append) is a write that was never
+ *   acknowledged: it is dropped, with a warning. A last line that is whole but lost its `\n` is kept,
+ *   and the `\n` restored, with a warning. Any other damage (a bad checksum, bad JSON, a line missing,
+ *   repeated or out of place) is a startup error naming the file and line.
  * - `blobs/<sha256>`: image bytes, content-addressed (an image id never becomes a file name), each
  *   written to a temporary file, fsynced and renamed into place before the log line that refers to it.
  * - `lock`: the pid of the emulator using the directory (see lock.ts).
- * At start-up, a log that is mostly replaced or deleted images is rewritten with the live ones only.
+ * At start-up, a log that is mostly replaced or deleted images, or written in an older format, is
+ * rewritten with the live ones only.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm, truncate, type FileHandle } from "node:fs/promises";
+import { appendFile, mkdir, open, readdir, readFile, rename, rm, truncate, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { crc32 } from "node:zlib";
 import { DataFileError } from "./data-file-error.js";
-import { FORMATS } from "./formats.js";
 import { lockDataDir } from "./lock.js";
-import { TOKEN_PATTERN } from "./tokens.js";
+import { completeLineAt, EMPTY_CHAIN, formatLine, LOG_FORMAT, readLine, SHA256_HEX, type Chain, type ChangeRecord, type ImageRow, type LogRecord } from "./log-lines.js";
 import type { Change, Journal, StoredImage } from "./store.js";
-
-/** How a stored image is written in the log: everything but the bytes, which are in `blobs/`. */
-interface ImageRow extends Omit<StoredImage, "bytes"> {
-  readonly blob: string | null;
-}
-
-type ChangeRecord = { readonly t: "put"; readonly image: ImageRow } | { readonly t: "del"; readonly id: string };
-/** One log line: a change, or several changes written at once (seeding), so that a crash keeps all or none. */
-type LogRecord = ChangeRecord | { readonly t: "batch"; readonly changes: readonly ChangeRecord[] };
 
 const LOG_FILE = "images.log";
 const BLOB_DIR = "blobs";
-const SHA256_HEX = /^[0-9a-f]{64}$/;
-
-function checksum(bytes: Uint8Array): string {
-  return crc32(bytes).toString(16).padStart(8, "0");
-}
 
 function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
@@ -90,7 +76,7 @@ async function openLocked(
   onWarning: ((message: string) => void) | undefined,
   unlock: () => Promise<void>,
 ): Promise<OpenedJournal> {
-  const replayed = await replayLog(logPath, onWarning);
+  const replayed = await replayLog(logPath);
   const rows = replayed?.rows;
   if (replayed === undefined) {
     // No log (or an empty one), yet image files: the log was lost, not never written. Refuse rather
@@ -111,10 +97,13 @@ async function openLocked(
     }
     images.push({ ...rest, bytes });
   }
+  // Nothing below refuses the data: only now is any file changed.
+  if (replayed?.tail) await mendTail(logPath, replayed.tail, onWarning);
   await removeStrayBlobs(blobDir, new Set(blobs.keys()), replayed?.mentioned ?? new Set());
   // After the stray blobs are gone: a compacted log no longer mentions the blobs of deleted images.
   await rm(compactingPath(logPath), { force: true }); // a compaction a crash interrupted
-  if (replayed && needsCompaction(replayed)) await compact(logPath, dir, replayed.rows);
+  let chain = replayed?.chain ?? EMPTY_CHAIN;
+  if (replayed && (chain.format !== LOG_FORMAT || needsCompaction(replayed))) chain = await compact(logPath, dir, replayed.rows);
 
   const handle = await open(logPath, "a");
   // The log's directory entry must be durable too, or a new log could vanish with its first write.
@@ -126,7 +115,8 @@ async function openLocked(
       const records: ChangeRecord[] = [];
       for (const change of changes) records.push(await toRecord(change, blobDir, known));
       // One line, whatever the number of changes: a crash mid-append keeps all of them or none.
-      const text = Buffer.from(logLine(records.length === 1 ? records[0]! : { t: "batch", changes: records }), "utf8");
+      const line = formatLine(records.length === 1 ? records[0]! : { t: "batch", changes: records }, chain);
+      const text = Buffer.from(line.text, "utf8");
       try {
         await writeAll(handle, text);
         await handle.datasync();
@@ -137,6 +127,7 @@ async function openLocked(
         throw error;
       }
       logSize += text.length;
+      chain = line.chain;
     },
   };
   return {
@@ -149,11 +140,24 @@ async function openLocked(
   };
 }
 
-/** What the log holds: the live rows by id, every blob any record ever referred to, and how many changes. */
+/**
+ * What the log holds: the live rows by id, every blob any record ever referred to, how many changes,
+ * where the chain of lines stands, and what to mend at its end.
+ */
 interface Replayed {
   readonly rows: Map<string, ImageRow>;
   readonly mentioned: Set<string>;
   readonly changes: number;
+  readonly chain: Chain;
+  readonly tail: Tail | undefined;
+}
+
+/** The log's last bytes, when they end without a newline: cut them at `at`, and restore the newline if a whole line ends there. */
+interface Tail {
+  readonly at: number;
+  readonly whole: boolean;
+  /** The line they are (or begin). */
+  readonly line: number;
 }
 
 /** Changes the log may hold beyond one per live image before start-up rewrites it. */
@@ -170,17 +174,21 @@ function compactingPath(logPath: string): string {
 }
 
 /**
- * Rewrites the log as one `put` line per live image: written beside it, fsynced, renamed over it, and
- * the directory fsynced. A crash before the rename leaves the old log whole (and a leftover file that
- * the next start-up removes); after it, the new one.
+ * Rewrites the log as one `put` line per live image, in the current format: written beside it,
+ * fsynced, renamed over it, and the directory fsynced. A crash before the rename leaves the old log
+ * whole (and a leftover file that the next start-up removes); after it, the new one.
+ * @returns the chain the new log ends with.
  */
-async function compact(logPath: string, dir: string, rows: ReadonlyMap<string, ImageRow>): Promise<void> {
+async function compact(logPath: string, dir: string, rows: ReadonlyMap<string, ImageRow>): Promise<Chain> {
   const temporary = compactingPath(logPath);
   const handle = await open(temporary, "w");
+  let chain = EMPTY_CHAIN;
   try {
     let chunk = "";
     for (const image of rows.values()) {
-      chunk += logLine({ t: "put", image });
+      const line = formatLine({ t: "put", image }, chain);
+      chunk += line.text;
+      chain = line.chain;
       if (chunk.length >= 1 << 20) {
         await writeAll(handle, Buffer.from(chunk, "utf8"));
         chunk = "";
@@ -193,10 +201,15 @@ async function compact(logPath: string, dir: string, rows: ReadonlyMap<string, I
   }
   await rename(temporary, logPath);
   await fsyncPath(dir);
+  return chain;
 }
 
-/** Replays the log (`undefined` when there is none, or it holds no record); truncates a torn last line. */
-async function replayLog(logPath: string, onWarning?: (message: string) => void): Promise<Replayed | undefined> {
+/**
+ * Replays the log (`undefined` when there is none, or it is empty), checking each line against the
+ * ones before it. Changes no file: what its end needs is returned as `tail`.
+ * @throws DataFileError naming the line when one cannot be read or does not follow the one before.
+ */
+async function replayLog(logPath: string): Promise<Replayed | undefined> {
   let data: Buffer;
   try {
     data = await readFile(logPath);
@@ -204,21 +217,14 @@ async function replayLog(logPath: string, onWarning?: (message: string) => void)
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new DataFileError(logPath, `cannot be read: ${(error as Error).message}`);
   }
+  // An empty log is a lost one as far as the blobs are concerned (see openFileJournal).
+  if (data.length === 0) return undefined;
   const rows = new Map<string, ImageRow>();
   const mentioned = new Set<string>();
-  let start = 0;
-  let line = 0;
+  let chain = EMPTY_CHAIN;
   let changes = 0;
-  while (start < data.length) {
-    const end = data.indexOf(0x0a, start);
-    line++;
-    if (end < 0) {
-      // The process died while appending this line, so its write was never acknowledged.
-      await truncate(logPath, start);
-      onWarning?.(`${logPath}: line ${line} was cut short by a crash (an unacknowledged write); dropped it`);
-      break;
-    }
-    const record = parseLine(data.subarray(start, end), logPath, line);
+  let tail: Tail | undefined;
+  const apply = (record: LogRecord): void => {
     for (const change of record.t === "batch" ? record.changes : [record]) {
       changes++;
       if (change.t === "put") {
@@ -228,66 +234,41 @@ async function replayLog(logPath: string, onWarning?: (message: string) => void)
         rows.delete(change.id);
       }
     }
+  };
+  const refuse = (line: number, problem: string): DataFileError =>
+    new DataFileError(logPath, `line ${line} ${problem}; the data directory cannot be loaded`);
+  for (let start = 0; start < data.length; ) {
+    const end = data.indexOf(0x0a, start);
+    const line = chain.lines + 1;
+    if (end < 0) {
+      // No newline: the last write was cut short by a crash, and so never acknowledged; unless the
+      // line is whole (its checksum holds), and only its newline was lost.
+      const whole = completeLineAt(data.subarray(start), chain);
+      if (whole && "problem" in whole) throw refuse(line, whole.problem);
+      if (whole) apply(whole.record);
+      chain = whole?.chain ?? chain;
+      tail = { at: whole ? start + whole.end : start, whole: whole !== undefined, line };
+      break;
+    }
+    const read = readLine(data.subarray(start, end), chain);
+    if ("problem" in read) throw refuse(line, read.problem);
+    apply(read.record);
+    chain = read.chain;
     start = end + 1;
   }
-  // An empty log is a lost one as far as the blobs are concerned (see openFileJournal).
-  return line === 0 ? undefined : { rows, mentioned, changes };
+  return { rows, mentioned, changes, chain, tail };
 }
 
-function parseLine(bytes: Buffer, logPath: string, line: number): LogRecord {
-  const corrupted = (why: string): DataFileError =>
-    new DataFileError(logPath, `line ${line} is corrupted (${why}); the data directory cannot be loaded`);
-  if (bytes.length < 10 || bytes[8] !== 0x20) throw corrupted("no checksum");
-  const json = bytes.subarray(9);
-  if (bytes.subarray(0, 8).toString("latin1") !== checksum(json)) throw corrupted("checksum mismatch");
-  let record: unknown;
-  try {
-    record = JSON.parse(json.toString("utf8"));
-  } catch {
-    throw corrupted("not JSON");
+/** Cuts the log's last bytes away, restoring the newline of a whole line they end with; says so. */
+async function mendTail(logPath: string, tail: Tail, onWarning: ((message: string) => void) | undefined): Promise<void> {
+  await truncate(logPath, tail.at);
+  if (tail.whole) {
+    await appendFile(logPath, "\n");
+    await fsyncPath(logPath);
+    onWarning?.(`${logPath}: line ${tail.line} is whole (its checksum holds) but its newline was missing or damaged; kept it and restored the newline`);
+  } else {
+    onWarning?.(`${logPath}: line ${tail.line} was cut short by a crash (an unacknowledged write); dropped it`);
   }
-  if (!isRecord(record)) throw corrupted("not a change record");
-  return record;
-}
-
-/** A time a `Date` can hold (ms since the epoch). */
-function isTime(value: unknown): value is number {
-  return typeof value === "number" && Number.isFinite(value) && Math.abs(value) <= 8.64e15;
-}
-
-function isRecord(value: unknown): value is LogRecord {
-  if (typeof value !== "object" || value === null) return false;
-  const record = value as Record<string, unknown>;
-  if (record["t"] === "batch") {
-    const changes = record["changes"];
-    return Array.isArray(changes) && changes.length > 0 && changes.every((change) => isChange(change));
-  }
-  return isChange(record);
-}
-
-function isChange(value: unknown): value is ChangeRecord {
-  if (typeof value !== "object" || value === null) return false;
-  const record = value as Record<string, unknown>;
-  if (record["t"] === "del") return typeof record["id"] === "string";
-  if (record["t"] !== "put") return false;
-  const image = record["image"] as Record<string, unknown> | null;
-  return (
-    typeof image === "object" &&
-    image !== null &&
-    typeof image["id"] === "string" &&
-    typeof image["customId"] === "boolean" &&
-    (image["creator"] === null || typeof image["creator"] === "string") &&
-    typeof image["meta"] === "object" &&
-    image["meta"] !== null &&
-    typeof image["requireSignedURLs"] === "boolean" &&
-    isTime(image["uploaded"]) &&
-    typeof image["draft"] === "boolean" &&
-    (image["uploadExpires"] === null || isTime(image["uploadExpires"])) &&
-    (image["uploadToken"] === undefined || (typeof image["uploadToken"] === "string" && TOKEN_PATTERN.test(image["uploadToken"]))) &&
-    (image["filename"] === null || typeof image["filename"] === "string") &&
-    (image["format"] === null || (typeof image["format"] === "string" && Object.hasOwn(FORMATS, image["format"]))) &&
-    (image["blob"] === null || (typeof image["blob"] === "string" && SHA256_HEX.test(image["blob"])))
-  );
 }
 
 async function readBlob(path: string, hash: string): Promise<Uint8Array<ArrayBuffer>> {
@@ -317,11 +298,6 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
   for (let written = 0; written < bytes.length; ) {
     written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
   }
-}
-
-function logLine(record: LogRecord): string {
-  const json = JSON.stringify(record);
-  return `${checksum(Buffer.from(json, "utf8"))} ${json}\n`;
 }
 
 async function toRecord(change: Change, blobDir: string, known: Set<string>): Promise<ChangeRecord> {
