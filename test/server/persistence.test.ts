@@ -206,6 +206,10 @@ describe("a data directory", () => {
     ],
     ["a truncated blob", async () => { const path = await firstBlob(); await writeFile(path, IMAGES.jpeg.subarray(0, 5)); return `${path}: is corrupted`; }],
     ["a missing blob", async () => { const path = await firstBlob(); await rm(path); return `${path}: cannot be read (ENOENT)`; }],
+    [
+      "a missing blob, with a torn last line (not cut away either)",
+      async () => { await appendFile(log(), '0badf00d {"v":2,"n":4'); const path = await firstBlob(); await rm(path); return `${path}: cannot be read (ENOENT)`; },
+    ],
     ["a blob that is a directory", async () => { const path = await firstBlob(); await rm(path); await mkdir(path); return `${path}: cannot be read (EISDIR)`; }],
     ["the log is a directory", async () => (await rm(log()), await mkdir(log()), `${log()}: cannot be read`)],
     ["the log is gone but the blobs are there", async () => (await rm(log()), `${log()}: is missing or empty, but`)],
