@@ -4,7 +4,7 @@
  * so that bundlers for those never meet a `node:` import.
  */
 import { createApp } from "./app.js";
-import { errorResponse, internalError, type DirectAnswer } from "./errors.js";
+import { errorResponse, internalError, notLoaded, type DirectAnswer } from "./errors.js";
 import { CursorTable, DEFAULT_MAX_CURSORS } from "./pagination.js";
 import { demoImages } from "./seed.js";
 import { ImageStore, type StoredImage } from "./store.js";
@@ -28,7 +28,10 @@ export interface EmulatorOptions {
   readonly maxCursors?: number | undefined;
   /** The playground page (HTML) to serve at `/`; `imgmeta serve` passes dist/playground.html. */
   readonly playground?: string | undefined;
-  /** Told about recoverable problems, e.g. a torn last record dropped from the data file. */
+  /**
+   * Told about recoverable problems: a torn last record dropped from the data file, or the detail of an
+   * internal error (answered with a 500 that does not carry it).
+   */
   readonly onWarning?: ((message: string) => void) | undefined;
 }
 
@@ -114,6 +117,7 @@ export function createEmulatorOn(node: NodeHalf, options: EmulatorOptions = {}):
       now,
       newId: () => crypto.randomUUID(),
       playground: options.playground,
+      onWarning: options.onWarning,
     }),
   );
   app.catch(() => undefined);
@@ -125,10 +129,17 @@ export function createEmulatorOn(node: NodeHalf, options: EmulatorOptions = {}):
   let answering = 0;
   let allAnswered: { promise: Promise<void>; resolve: () => void } | undefined;
   const answer = async (request: Request, direct: DirectAnswer | undefined): Promise<Response> => {
+    let handler: Awaited<typeof app>;
     try {
-      return await (await app).fetch(request, { direct });
+      handler = await app;
+    } catch {
+      // Why the data could not be loaded is reported by `ready`, once, not by every request.
+      return errorResponse(notLoaded());
+    }
+    try {
+      return await handler.fetch(request, { direct });
     } catch (error) {
-      return errorResponse(internalError(error));
+      return errorResponse(internalError(error, options.onWarning));
     }
   };
   const answered = (): void => {
@@ -166,7 +177,7 @@ export function createEmulatorOn(node: NodeHalf, options: EmulatorOptions = {}):
     async listen(listenOptions = {}) {
       await ready;
       const { listen } = await (node ? node.http() : nodeOnly("listen()"));
-      const server = await listen(serve, listenOptions);
+      const server = await listen(serve, listenOptions, options.onWarning);
       servers.push(server);
       return server;
     },

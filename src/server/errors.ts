@@ -129,8 +129,20 @@ export function noRoute(): ApiError {
   return ApiError.of(404, ErrorCode.noRoute, "No route for the URI");
 }
 
-/** The answer for an unexpected exception: a 500 with the envelope, never a crash or an HTML page. */
-export function internalError(cause: unknown): ApiError {
-  const detail = cause instanceof Error ? cause.message : String(cause);
-  return ApiError.of(500, ErrorCode.internal, `Internal emulator error: ${detail}`);
+/** Told about a problem the emulator recovers from, with the detail no answer carries (`EmulatorOptions.onWarning`). */
+export type Warn = (message: string) => void;
+
+/**
+ * The answer for an unexpected exception: a 500 with the envelope, never a crash or an HTML page. The
+ * message is plain, whatever the exception: its own text can name files under the data directory (an
+ * `ENOENT … open '/…/blobs/.tmp-…'`), so it goes to `warn` only, with the stack.
+ */
+export function internalError(cause: unknown, warn?: Warn): ApiError {
+  warn?.(`internal error, answered with a 500: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`);
+  return ApiError.of(500, ErrorCode.internal, "Internal emulator error (the emulator's warnings have the details)");
+}
+
+/** The answer of an emulator whose stored data could not be loaded (`ready` rejects with the reason, which names files). */
+export function notLoaded(): ApiError {
+  return ApiError.of(500, ErrorCode.internal, "The emulator's stored data could not be loaded; its start-up error says why");
 }

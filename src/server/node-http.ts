@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { ListenOptions, ListeningEmulator } from "./emulator.js";
-import { ApiError, ERROR_HEADERS, errorBody, ErrorCode, errorResponse, internalError, type DirectAnswer } from "./errors.js";
+import { ApiError, ERROR_HEADERS, errorBody, ErrorCode, errorResponse, internalError, type DirectAnswer, type Warn } from "./errors.js";
 import { OnePerTurn } from "./one-per-turn.js";
 
 /** What `listen` serves: the emulator's `fetch`, which may take a {@link DirectAnswer}. */
@@ -21,15 +21,15 @@ export type DirectFetch = (request: Request, direct?: DirectAnswer) => Promise<R
 /**
  * Serves `fetch` over HTTP. GET requests are offered a {@link DirectAnswer}: a handler that takes it
  * writes its status, headers and body to the socket itself, with no `Response` (and so no
- * `ReadableStream`) made for it.
+ * `ReadableStream`) made for it. `warn` is told the detail of a failure of `fetch` itself (a plain 500).
  */
-export async function listen(fetch: DirectFetch, options: ListenOptions): Promise<ListeningEmulator> {
+export async function listen(fetch: DirectFetch, options: ListenOptions, warn?: Warn): Promise<ListeningEmulator> {
   const host = options.host ?? "127.0.0.1";
   const turns = new OnePerTurn();
   const server = createAdaptorServer({
     fetch: (request, env) => {
       const direct = DIRECT_ANSWERS && request.method === "GET" && env.outgoing instanceof ServerResponse ? directAnswer(env.outgoing) : undefined;
-      return turns.run(() => fetch(request, direct).catch((error: unknown) => errorResponse(internalError(error))));
+      return turns.run(() => fetch(request, direct).catch((error: unknown) => errorResponse(internalError(error, warn))));
     },
     // Keep the platform's own Request/Response globals: other code in the process uses them.
     overrideGlobalObjects: false,

@@ -4,13 +4,13 @@
  * ids never become file names.
  */
 import { spawn } from "node:child_process";
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createEmulator, DataFileError, type Emulator, type StoredImage } from "../../src/server/index.js";
-import { ACCOUNT, AUTH, envelope, IMAGES, T0, testClock } from "../support/emulator.js";
+import { createEmulator, DataFileError, ErrorCode, type Emulator, type StoredImage } from "../../src/server/index.js";
+import { ACCOUNT, AUTH, envelope, expectFailure, IMAGES, T0, testClock } from "../support/emulator.js";
 
 const API = `http://emulator.test/client/v4/accounts/${ACCOUNT}`;
 let root: string;
@@ -234,6 +234,44 @@ describe("a data directory", () => {
     await broken.close();
     // Nothing was truncated, removed or rewritten: the other images are all still there to recover.
     expect(await contents()).toEqual(before);
+  });
+});
+
+describe("a failure inside the emulator (issue 14, D6)", () => {
+  it("is a plain 500 that names no path, the detail going to onWarning; nothing stored is lost", async () => {
+    const warnings: string[] = [];
+    const first = createEmulator({ dataDir: dir, now: clock.now, onWarning: (message) => warnings.push(message) });
+    expect((await upload(first, { id: "kept" })).status).toBe(200);
+    const blobs = join(dir, "blobs");
+    await cp(blobs, join(root, "blobs-copy"), { recursive: true });
+    await rm(blobs, { recursive: true }); // under the running emulator: the next blob cannot be written
+
+    const failed = await upload(first, { id: "new" }, IMAGES.gif);
+    const body = await expectFailure(failed, 500, [ErrorCode.internal]);
+    expect(body.errors[0]!.message).toBe("Internal emulator error (the emulator's warnings have the details)");
+    expect(JSON.stringify(body)).not.toContain(root);
+    expect(warnings).toEqual([expect.stringMatching(/^internal error, answered with a 500: Error: ENOENT/)]);
+    expect(warnings[0]).toContain(blobs);
+
+    // The emulator goes on with what it had, and the failed write left nothing behind.
+    expect([...(await first.store()).all()].map((image) => image.id)).toEqual(["kept"]);
+    expect((await call(first, "/images/v1/kept/blob")).status).toBe(200);
+    await first.close();
+    await cp(join(root, "blobs-copy"), blobs, { recursive: true });
+    const second = createEmulator({ dataDir: dir });
+    expect([...(await second.store()).all()].map((image) => image.id)).toEqual(["kept"]);
+    await second.close();
+  });
+
+  it("an emulator whose data could not be loaded answers a plain 500 that names no path", async () => {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "images.log"), "garbage\n");
+    const broken = createEmulator({ dataDir: dir });
+    await expect(broken.ready).rejects.toThrow(join(dir, "images.log"));
+    const body = await expectFailure(await call(broken, "/images/v1/stats"), 500, [ErrorCode.internal]);
+    expect(body.errors[0]!.message).toBe("The emulator's stored data could not be loaded; its start-up error says why");
+    expect(JSON.stringify(body)).not.toContain(root);
+    await broken.close();
   });
 });
 
