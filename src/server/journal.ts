@@ -15,8 +15,8 @@
  * rewritten with the live ones only.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { appendFile, mkdir, open, readdir, readFile, rename, rm, truncate, type FileHandle } from "node:fs/promises";
-import { join } from "node:path";
+import { appendFile, mkdir, open, readdir, readFile, rename, rm, stat, truncate, type FileHandle } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { DataFileError } from "./data-file-error.js";
 import { lockDataDir } from "./lock.js";
 import { completeLineAt, EMPTY_CHAIN, formatLine, LOG_FORMAT, readLine, SHA256_HEX, type Chain, type ChangeRecord, type ImageRow, type LogRecord } from "./log-lines.js";
@@ -27,6 +27,25 @@ const BLOB_DIR = "blobs";
 
 function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
+}
+
+/**
+ * `mkdir -p`, without the endless loop of Node's `mkdir(path, { recursive: true })` where a directory
+ * exists but refuses new entries with ENOENT (`/proc/1`): Node then makes the parent, finds that it
+ * exists, and tries the child again, forever. Here a child is tried again once.
+ * @throws the error of the directory that cannot be made (EEXIST when `path` is there but is no directory).
+ */
+async function makeDirectory(path: string, parentMade = false): Promise<void> {
+  try {
+    await mkdir(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST" && (await stat(path)).isDirectory()) return;
+    const parent = dirname(path);
+    if (code !== "ENOENT" || parentMade || parent === path) throw error;
+    await makeDirectory(parent);
+    await makeDirectory(path, true);
+  }
 }
 
 async function fsyncPath(path: string): Promise<void> {
@@ -54,9 +73,9 @@ export async function openFileJournal(dir: string, onWarning?: (message: string)
   const logPath = join(dir, LOG_FILE);
   const blobDir = join(dir, BLOB_DIR);
   try {
-    await mkdir(blobDir, { recursive: true });
+    await makeDirectory(blobDir);
   } catch (error) {
-    throw new DataFileError(blobDir, `cannot be created (${(error as NodeJS.ErrnoException).code ?? "error"}); is ${dir} a directory?`);
+    throw new DataFileError(blobDir, `cannot be created (${(error as NodeJS.ErrnoException).code ?? "error"}); ${dir} must be a directory the emulator can write in`);
   }
 
   const lock = await lockDataDir(dir);

@@ -275,6 +275,22 @@ describe("a failure inside the emulator (issue 14, D6)", () => {
   });
 });
 
+describe("a data directory that cannot be made", () => {
+  it("is refused at once where it exists but takes no new entries (/proc/1, which once hung start-up)", async () => {
+    const emulator = createEmulator({ dataDir: "/proc/1" });
+    await expect(emulator.ready).rejects.toThrow(`${join("/proc/1", "blobs")}: cannot be created`);
+    await emulator.close();
+  });
+
+  it("is made with its parents where they are missing", async () => {
+    const deep = join(dir, "a", "b");
+    const emulator = createEmulator({ dataDir: deep, now: clock.now });
+    expect((await upload(emulator, { id: "deep" })).status).toBe(200);
+    await emulator.close();
+    expect(await readdir(deep)).toEqual(["blobs", "images.log"]);
+  });
+});
+
 describe("DataFileError", () => {
   it("is what ready and listen() reject with, exported by imgmeta/server, its file the one at fault", async () => {
     await mkdir(dir, { recursive: true });
