@@ -41,7 +41,7 @@ export const ErrorCode = {
   uploadUrlUsed: 5410,
   /** A direct-upload URL past its expiry. */
   uploadUrlExpired: 5411,
-  /** A request body or file over the size limit. */
+  /** A request body or file over the size limit; also request line and headers over Node's limit (431). */
   tooLarge: 5413,
   /** A file whose bytes are not a supported image format. */
   unsupportedFormat: 5415,

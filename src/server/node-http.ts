@@ -8,7 +8,7 @@
  * the adapter could make no `Request` of, or that Node's HTTP parser refuses, gets the JSON envelope
  * like every other error.
  */
-import { createServer, ServerResponse, STATUS_CODES, type IncomingMessage, type RequestListener, type Server } from "node:http";
+import { createServer, ServerResponse, STATUS_CODES, type IncomingMessage, type RequestListener, type Server, type ServerOptions } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { createAdaptorServer } from "@hono/node-server";
@@ -38,7 +38,7 @@ export async function listen(fetch: DirectFetch, options: ListenOptions, warn?: 
     // A request without Host is refused by `unreadable` (with the envelope), not by Node (without).
     serverOptions: { requireHostHeader: false },
     // node:http's server, with `unreadable` checked before the adapter sees a request (see there).
-    createServer: ((serverOptions, listener: RequestListener) =>
+    createServer: ((serverOptions: ServerOptions, listener: RequestListener) =>
       createServer(serverOptions, (incoming, outgoing) => {
         answering(incoming.socket, outgoing);
         const refusal = unreadable(incoming);
