@@ -18,6 +18,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { appendFile, mkdir, open, readdir, readFile, rename, rm, stat, truncate, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { DataFileError } from "./data-file-error.js";
+import type { Warn } from "./errors.js";
 import { lockDataDir } from "./lock.js";
 import { completeLineAt, EMPTY_CHAIN, formatLine, LOG_FORMAT, readLine, SHA256_HEX, type Chain, type ChangeRecord, type ImageRow, type LogRecord } from "./log-lines.js";
 import type { Change, Journal, StoredImage } from "./store.js";
@@ -69,7 +70,7 @@ export interface OpenedJournal {
  * refer to, and returns a journal appending to the log (`close` releases the lock).
  * @throws DataFileError naming the file when the data is corrupted or another emulator uses the directory.
  */
-export async function openFileJournal(dir: string, onWarning?: (message: string) => void): Promise<OpenedJournal> {
+export async function openFileJournal(dir: string, onWarning?: Warn): Promise<OpenedJournal> {
   const logPath = join(dir, LOG_FILE);
   const blobDir = join(dir, BLOB_DIR);
   try {
@@ -92,7 +93,7 @@ async function openLocked(
   dir: string,
   logPath: string,
   blobDir: string,
-  onWarning: ((message: string) => void) | undefined,
+  onWarning: Warn | undefined,
   unlock: () => Promise<void>,
 ): Promise<OpenedJournal> {
   const replayed = await replayLog(logPath);
@@ -279,7 +280,7 @@ async function replayLog(logPath: string): Promise<Replayed | undefined> {
 }
 
 /** Cuts the log's last bytes away, restoring the newline of a whole line they end with; says so. */
-async function mendTail(logPath: string, tail: Tail, onWarning: ((message: string) => void) | undefined): Promise<void> {
+async function mendTail(logPath: string, tail: Tail, onWarning: Warn | undefined): Promise<void> {
   await truncate(logPath, tail.at);
   if (tail.whole) {
     await appendFile(logPath, "\n");
