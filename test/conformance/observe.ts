@@ -55,7 +55,7 @@ function attempt<T>(lib: Library, run: () => T): T | Refusal | Crash {
 }
 
 /** Ids, sorted (the table lists them in any order; the list's own order is tested elsewhere). */
-function sorted(ids: readonly string[]): string[] {
+export function sortedIds(ids: readonly string[]): string[] {
   return [...ids].sort();
 }
 
@@ -88,7 +88,7 @@ export function observeLibrary(lib: Library, table: Table, item: Case): LibraryO
     const images = table.sets[item.images]!;
     observation.matches = attempt(lib, () => {
       const matches = lib.toPredicate(compiled);
-      return sorted(images.filter((image) => matches(image)).map((image) => image.id));
+      return sortedIds(images.filter((image) => matches(image)).map((image) => image.id));
     });
   }
   const { toBindingFilter, toSql } = lib;
@@ -117,7 +117,7 @@ export function expectedLibrary(lib: Library, item: Case): LibraryObservation {
     expected.query = item.query ?? refusal;
   }
   if (item.paramsIssues) return expected;
-  if (item.images !== undefined) expected.matches = item.matches ? sorted(item.matches) : refusal;
+  if (item.images !== undefined) expected.matches = item.matches ? sortedIds(item.matches) : refusal;
   expected.binding = item.binding;
   return expected;
 }
@@ -132,7 +132,7 @@ export function emulatorQuery(item: Case): string | undefined {
 export function expectedEmulator(item: Case): EmulatorAnswer {
   // One 5401 item per issue of the library.
   if (item.paramsIssues) return { status: 400, codes: item.paramsIssues.map(() => 5401) };
-  return { ids: sorted(item.matches!) };
+  return { ids: sortedIds(item.matches!) };
 }
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -158,7 +158,7 @@ export function storedImage(image: TableImage, index: number): StoredImage {
 /** The ids of a list answer, or its error codes. */
 export async function listAnswer(response: Response): Promise<EmulatorAnswer> {
   const body = (await response.json()) as { result: { images: { id: string }[] } | null; errors: { code: number }[] };
-  if (response.status === 200 && body.result) return { ids: sorted(body.result.images.map((image) => image.id)) };
+  if (response.status === 200 && body.result) return { ids: sortedIds(body.result.images.map((image) => image.id)) };
   return { status: response.status, codes: body.errors.map((error) => error.code) };
 }
 

@@ -7,7 +7,7 @@
 import * as root from "../../src/index.js";
 import * as integrations from "../../src/integrations/index.js";
 import * as sql from "../../src/compile/sql.js";
-import { createEmulator } from "../../src/server/index.js";
+import * as server from "../../src/server/index.js";
 
 /**
  * The functions the table's library cases call. The integrations and SQL entries are optional: the
@@ -18,12 +18,18 @@ export type Library = Pick<typeof root, "parse" | "format" | "check" | "toQueryS
   Partial<Pick<typeof sql, "toSql">>;
 
 /** `createEmulator` of `imgmeta/server` (its Node build and its web build have this one signature). */
-export type CreateEmulator = typeof createEmulator;
+export type CreateEmulator = typeof server.createEmulator;
 
 /** The library from its entry points, as the runner calls it. */
 export const library: Required<Library> = { ...root, ...integrations, ...sql };
 
-export { createEmulator };
+/** `createEmulator` of `imgmeta/server`. */
+export const createEmulator: CreateEmulator = server.createEmulator;
+
+/** The names each entry point exports, sorted: what the built package must export too. */
+export const entryNames: Record<string, string[]> = Object.fromEntries(
+  Object.entries({ imgmeta: root, "imgmeta/integrations": integrations, "imgmeta/sql": sql, "imgmeta/server": server }).map(([entry, exports]) => [entry, Object.keys(exports).sort()]),
+);
 export type { FilterNode, ImageRecord } from "../../src/index.js";
 export type { SqlDialect, SqlFragment } from "../../src/compile/sql.js";
 export type { StoredImage } from "../../src/server/index.js";
