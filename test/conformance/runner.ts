@@ -13,6 +13,8 @@ import {
   expectedLibrary,
   observeEmulator,
   observeLibrary,
+  sortedIds,
+  spans,
   subject,
   type EmulatorObservation,
   type LibraryObservation,
@@ -58,12 +60,12 @@ export function conformanceSql(engines: () => readonly Engine[]): void {
         let selected: string[] | Refusal;
         try {
           const rows = await engine.select(library.toSql(compiled, { dialect: engine.dialect }));
-          selected = rows.map((row) => images[row]!.id).sort();
+          selected = sortedIds(rows.map((row) => images[row]!.id));
         } catch (error) {
           if (!(error instanceof library.FilterError)) throw error;
-          selected = { refused: error.issues.map(({ code, start, end }) => ({ code, start, end })) };
+          selected = { refused: spans(error.issues) };
         }
-        const expected = item.matches ? item.matches.filter((id) => stored.has(id)).sort() : { refused: item.issues ?? [] };
+        const expected = item.matches ? sortedIds(item.matches.filter((id) => stored.has(id))) : { refused: item.issues ?? [] };
         expect(selected, engine.dialect).toEqual(expected);
       }
     });

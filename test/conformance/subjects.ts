@@ -30,6 +30,5 @@ export const createEmulator: CreateEmulator = server.createEmulator;
 export const entryNames: Record<string, string[]> = Object.fromEntries(
   Object.entries({ imgmeta: root, "imgmeta/integrations": integrations, "imgmeta/sql": sql, "imgmeta/server": server }).map(([entry, exports]) => [entry, Object.keys(exports).sort()]),
 );
-export type { FilterNode, ImageRecord } from "../../src/index.js";
-export type { SqlDialect, SqlFragment } from "../../src/compile/sql.js";
+export type { FilterNode } from "../../src/index.js";
 export type { StoredImage } from "../../src/server/index.js";
