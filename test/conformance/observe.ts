@@ -135,7 +135,8 @@ export function expectedEmulator(item: Case): EmulatorAnswer {
   return { ids: sortedIds(item.matches!) };
 }
 
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** The bytes the emulator's images hold: a PNG signature is what makes a file a PNG there. */
+export const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const T0 = Date.UTC(2026, 10, 22, 12);
 
 /** A table image as the emulator stores it (an image with no meta has an empty one there). */

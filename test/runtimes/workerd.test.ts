@@ -13,8 +13,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { tableFiles, loadTable } from "../conformance/load.js";
-import { emulatorQuery, expectedEmulator, sortedIds, type EmulatorAnswer } from "../conformance/observe.js";
+import { loadTable, tableFiles } from "../conformance/load.js";
+import { emulatorQuery, expectedEmulator, PNG, sortedIds, type EmulatorAnswer } from "../conformance/observe.js";
 import { reportMismatches, type Mismatch } from "../conformance/runner.js";
 import { entryNames } from "../conformance/subjects.js";
 import type { TableImage } from "../conformance/table.js";
@@ -26,7 +26,6 @@ const HARNESS = fileURLToPath(new URL("./harness.ts", import.meta.url));
 const table = loadTable();
 const SETS = Object.keys(table.sets);
 const ACCOUNT = "acc-workerd";
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Bundles a Worker module from source that imports the installed package, as wrangler would. */
 async function bundleWorker(source: string, outfile: string): Promise<void> {
