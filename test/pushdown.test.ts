@@ -18,6 +18,7 @@ import { ImagesApiError, listImages, toBindingFilter, toListParams, type Binding
 import { codes } from "./support/codes.js";
 import { filterArb, imageArb, rootFilterArb, SEED } from "./support/arbitraries.js";
 import { demoImages, fakeImagesApi } from "./support/fake-api.js";
+import { conformance } from "./conformance/runner.js";
 
 
 describe("plan", () => {
@@ -354,3 +355,6 @@ describe("listImages", () => {
     expect(requests).toEqual([]);
   });
 });
+
+// The conformance table (test/conformance/): the Workers binding's filter, or its refusal.
+describe("the conformance table", () => conformance(["binding"]));

@@ -17,6 +17,7 @@ import {
 } from "../src/index.js";
 import { SEED } from "./support/arbitraries.js";
 import { codes } from "./support/codes.js";
+import { conformance } from "./conformance/runner.js";
 
 
 describe("toQueryString", () => {
@@ -244,3 +245,6 @@ describe("hostile values round-trip", () => {
     }
   });
 });
+
+// The conformance table (test/conformance/): the parameters read, the issues, the query string.
+describe("the conformance table", () => conformance(["params", "issues", "query"]));
