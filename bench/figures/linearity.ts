@@ -4,7 +4,8 @@
  * cost dominates (a limit refuses the input early, or the request's own overhead outweighs its body).
  *
  * The readers, in `bench/linearity/`: filter text and query strings (`library.ts`); the emulator's
- * request bodies, multipart fields, uploaded files and list queries (`emulator.ts`). Each
+ * request bodies, multipart fields, uploaded files and list queries (`emulator.ts`); its data directory
+ * and its seed (`files.ts`, which has the place for the seed-file reader that does not exist yet). Each
  * reads well-formed input and the malformed shapes of issue 14, and every shape is checked once to be
  * read or refused as its name says, so that a row cannot silently measure an early refusal instead.
  *
@@ -12,6 +13,7 @@
  */
 import { emit, type Row } from "../harness.js";
 import { emulatorShapes } from "../linearity/emulator.js";
+import { fileShapes } from "../linearity/files.js";
 import { filterTextShapes, queryStringShapes } from "../linearity/library.js";
 import { measureRatio, type Shape } from "../linearity/measure.js";
 
@@ -20,11 +22,13 @@ const BUDGET_MS = 200;
 
 const only = process.argv.slice(2);
 const emulator = await emulatorShapes();
-const shapes: Shape[] = [...filterTextShapes(), ...queryStringShapes(), ...emulator.shapes].filter((shape) => only.length === 0 || only.some((word) => shape.subject.includes(word)));
+const files = await fileShapes();
+const shapes: Shape[] = [...filterTextShapes(), ...queryStringShapes(), ...emulator.shapes, ...files.shapes].filter((shape) => only.length === 0 || only.some((word) => shape.subject.includes(word)));
 const rows: Row[] = [];
 try {
   for (const shape of shapes) rows.push(await measureRatio(shape, BUDGET_MS));
 } finally {
   await emulator.close();
+  await files.close();
 }
 emit(rows);
