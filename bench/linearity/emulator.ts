@@ -206,7 +206,7 @@ const shapes: Record<string, RequestShape> = {
   // GET images/v2: the list route's query.
   "list, a filter per parameter (refused: over 5)": { make: (n) => list(repeat(n, (i) => `meta.k${i}[eq]=${i}`, "&")), n: 50, unit: "filters", status: 400, code: 5401 },
   "list, the key meta.[[[… (refused)": { make: (n) => list(`meta.${"[".repeat(n)}=1`), n: 1_500, unit: "brackets", status: 400, code: 5401 },
-  "list, an in list of many | (refused)": { make: (n) => list(`meta.a[in]=${repeat(n, (i) => `v${i}`, "|")}`), n: 300, unit: "values", status: 400, code: 5401 },
+  "list, an in list of many values (refused)": { make: (n) => list(`meta.a[in]=${repeat(n, (i) => `v${i}`, "|")}`), n: 300, unit: "values", status: 400, code: 5401 },
   "list, per_page given many times (refused)": { make: (n) => list(repeat(n, () => "per_page=10", "&")), n: 150, unit: "parameters", status: 400, code: 5402 },
   "list, many &": { make: (n) => list(`${"&".repeat(n)}meta.a[eq]=1`), n: 1_500, unit: "characters", status: 200 },
 };

@@ -110,7 +110,7 @@ export async function fileShapes(): Promise<{ shapes: Shape[]; close: () => Prom
       large: () => openDataDir(damaged[1]!),
     },
     { subject: "seed: demoImages(n)", sizes: `${count(SEED)} → ${count(SEED * 10)} images`, small: () => demoImages(SEED), large: () => demoImages(SEED * 10) },
-    { subject: "seed: createEmulator({ seed: n }), until ready", sizes: `${count(SEED)} → ${count(SEED * 10)} images`, small: () => seeded(SEED), large: () => seeded(SEED * 10) },
+    { subject: "seed: --seed n, createEmulator({ seed: n }) until ready", sizes: `${count(SEED)} → ${count(SEED * 10)} images`, small: () => seeded(SEED), large: () => seeded(SEED * 10) },
   ];
   return { shapes, close };
 }

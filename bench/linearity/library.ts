@@ -85,7 +85,7 @@ const queryShapes: Record<string, QueryShape> = {
   "a filter per parameter": { make: (n) => repeat(n, (i) => `meta.k${i}[eq]=${i}`, "&"), n: 50, maxFilters: Infinity },
   "the key meta.[[[…": { make: (n) => `meta.${"[".repeat(n * 12)}=1`, issue: "malformed-param" },
   "a key of many dots": { make: (n) => `meta.${"a.".repeat(n * 6)}a[eq]=1`, issue: "path-too-deep" },
-  "an in list of many |": { make: (n) => `meta.a[in:number]=${repeat(n * 3, (i) => String(i), "|")}`, issue: "too-many-values" },
+  "an in list of many values": { make: (n) => `meta.a[in:number]=${repeat(n * 3, (i) => String(i), "|")}`, issue: "too-many-values" },
   "a percent-encoded key": { make: (n) => `meta.${"%61".repeat(n * 4)}%5Beq%5D=1` },
   "many &": { make: (n) => `${"&".repeat(n * 12)}meta.a[eq]=1` },
   "a malformed key per parameter": { make: (n) => repeat(n, (i) => `meta.k${i}[is]=${i}`, "&"), issue: "unknown-operator" },
