@@ -9,7 +9,7 @@
  */
 import { MAX_FILE_BYTES } from "../../src/server/uploads.js";
 import { server } from "../server-lib.js";
-import { count, type Shape } from "./measure.js";
+import { count, repeat, type Shape } from "./measure.js";
 
 const { createEmulator } = server;
 
@@ -94,7 +94,6 @@ interface RequestShape {
   readonly code?: number;
 }
 
-const repeat = (n: number, item: (i: number) => string, separator = ""): string => Array.from({ length: n }, (_, i) => item(i)).join(separator);
 const fields = (n: number, item: (i: number) => [string, string]): [string, string][] => Array.from({ length: n }, (_, i) => item(i));
 
 const shapes: Record<string, RequestShape> = {

@@ -5,7 +5,7 @@
  */
 import type { IssueCode } from "../../src/index.js";
 import { lib } from "../lib.js";
-import { count, type Shape } from "./measure.js";
+import { count, repeat, type Shape } from "./measure.js";
 
 const { check, DEFAULT_LIMITS, fromSearchParams, FilterError, suggest, tokenize } = lib;
 
@@ -17,7 +17,7 @@ const { check, DEFAULT_LIMITS, fromSearchParams, FilterError, suggest, tokenize 
  * collector as much as the code: at 40,000 characters, "unknown characters" read 22× for 10× the input,
  * and 11× with a larger young generation (`node --max-semi-space-size=64`), for the same code; at
  * 15,000–22,000 characters, "long and chain", "an issue per condition", "groups in parentheses four deep"
- * and "a bad escape per string" read 15–28× on a busy machine, and 6–13× with a young generation large
+ * and "a bad escape per string" read 16–28× on a busy machine, and 6–13× with a young generation large
  * enough that no collection ran during a call, while their time per condition, each call timed from a
  * collected heap, did not grow from 125 to 4,000 conditions.
  */
@@ -43,8 +43,6 @@ interface TextShape {
   readonly make: (n: number) => string;
   readonly issue?: IssueCode;
 }
-
-const repeat = (n: number, item: (i: number) => string, separator: string): string => Array.from({ length: n }, (_, i) => item(i)).join(separator);
 
 const textShapes: Record<string, TextShape> = {
   "long and chain": { make: (n) => repeat(n, (i) => `k${i % 9} = ${i}`, " and "), issue: "too-many-filters" },

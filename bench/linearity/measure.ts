@@ -76,3 +76,8 @@ function formatTime(ns: number): string {
 export function count(n: number): string {
   return n.toLocaleString("en-US");
 }
+
+/** `n` items, `item(0)` to `item(n - 1)`, joined by `separator`: the long inputs of the shapes. */
+export function repeat(n: number, item: (i: number) => string, separator = ""): string {
+  return Array.from({ length: n }, (_, i) => item(i)).join(separator);
+}
