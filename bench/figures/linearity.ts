@@ -1,46 +1,34 @@
 /**
- * Figure: linear time. For inputs of several shapes, the cost of `check` + `tokenize` + `suggest` at n and
- * at 10·n; a ratio near 10 is linear (a quadratic step would show ~100).
+ * Figure: linear time, for every reader of untrusted input. Each shape of input is read at n and at
+ * 10·n; a ratio near 10 is linear (a quadratic step would show ~100), and well below 10 means a fixed
+ * cost dominates (a limit refuses the input early, or the request's own overhead outweighs its body).
+ *
+ * The readers, in `bench/linearity/`: filter text and query strings (`library.ts`); the emulator's
+ * request bodies, multipart fields, uploaded files and list queries (`emulator.ts`); its data directory
+ * and its seed (`files.ts`, which has the place for the seed-file reader that does not exist yet). Each
+ * reads well-formed input and the malformed shapes of issue 14, and every shape is checked once to be
+ * read or refused as its name says, so that a row cannot silently measure an early refusal instead.
+ *
+ * `npx tsx bench/figures/linearity.ts [words…]` measures only the rows whose subject holds one of the words.
  */
-import { lib } from "../lib.js";
-import { emit, time, type Row } from "../harness.js";
+import { emit, type Row } from "../harness.js";
+import { emulatorShapes } from "../linearity/emulator.js";
+import { fileShapes } from "../linearity/files.js";
+import { filterTextShapes, queryStringShapes } from "../linearity/library.js";
+import { measureRatio, type Shape } from "../linearity/measure.js";
 
-const { check, fromSearchParams, suggest, tokenize } = lib;
+/** Milliseconds of timing per row (both sizes, every turn). */
+const BUDGET_MS = 200;
 
-const limits = { maxInputLength: 10_000_000 };
-const shapes: Record<string, (n: number) => string> = {
-  "long and chain": (n) => Array.from({ length: n }, (_, i) => `k${i % 9} = ${i}`).join(" and "),
-  "a syntax error per condition": (n) => Array.from({ length: n }, (_, i) => `k${i} = `).join(" and "),
-  "unknown characters": (n) => "~ ".repeat(n * 4),
-  "an issue per condition": (n) => Array.from({ length: n }, (_, i) => `k${i} != ${i}`).join(" and "),
-  "unterminated string": (n) => `a = "${"x".repeat(n * 8)}`,
-  "one word, letters beyond ASCII throughout": (n) => `a = ${"aé".repeat(n * 4)}`,
-  "digits before the cursor": (n) => `a = ${"1".repeat(n * 8)}x`,
-  // Content assist's cost grows with the depth (its cube): a bounded depth keeps it linear in the groups.
-  "groups in parentheses four deep": (n) => "((((a = 1)))) and ".repeat(n),
-};
-
-/**
- * The smaller size: the larger inputs are then 10,000–20,000 characters, about the default input limit
- * (10,000), the longest text the library reads unless the limit is raised. Beyond it, the garbage of one
- * call outgrows V8's young generation, and the ratio measures the garbage collector as much as the code:
- * at 40,000 characters, "unknown characters" read 22× for 10× the input, and 11× with a larger young
- * generation (`node --max-semi-space-size=64`), for the same code.
- */
-const SMALL = 125;
-
+const only = process.argv.slice(2);
+const emulator = await emulatorShapes();
+const files = await fileShapes();
+const shapes: Shape[] = [...filterTextShapes(), ...queryStringShapes(), ...emulator.shapes, ...files.shapes].filter((shape) => only.length === 0 || only.some((word) => shape.subject.includes(word)));
 const rows: Row[] = [];
-for (const [shape, make] of Object.entries(shapes)) {
-  const small = make(SMALL);
-  const large = make(SMALL * 10);
-  const run = (text: string) => () => [check(text, { limits }), tokenize(text, { limits }), suggest(text, text.length, { limits })];
-  const a = await time(run(small), 300);
-  const b = await time(run(large), 300);
-  const ratio = b.median / a.median;
-  rows.push({ figure: "linearity (10× input)", subject: shape, median: ratio, p25: b.p25 / a.p75, p75: b.p75 / a.p25, unit: "×" });
+try {
+  for (const shape of shapes) rows.push(await measureRatio(shape, BUDGET_MS));
+} finally {
+  await emulator.close();
+  await files.close();
 }
-const query = (n: number) => Array.from({ length: n }, (_, i) => `meta.k${i}[eq]=${i}`).join("&");
-const a = await time(() => fromSearchParams(query(50), { limits: { maxFilters: Infinity } }), 300);
-const b = await time(() => fromSearchParams(query(500), { limits: { maxFilters: Infinity } }), 300);
-rows.push({ figure: "linearity (10× input)", subject: "fromSearchParams", median: b.median / a.median, p25: b.p25 / a.p75, p75: b.p75 / a.p25, unit: "×" });
 emit(rows);
