@@ -11,7 +11,7 @@
  * The predicate never throws: a record whose access throws (a hostile getter) simply does not match.
  */
 import type { CompareNode, FilterNode, InNode, Scalar } from "../ast.js";
-import { parse, type ParseOptions } from "../parse.js";
+import { filterOf, type ParseOptions } from "../parse.js";
 
 /** What a predicate reads of an image: its creator and its metadata (`meta`, as the API returns it). */
 export interface ImageRecord {
@@ -31,11 +31,10 @@ const isArray = Array.isArray;
 
 /**
  * Compiles a filter (or filter text, parsed with {@link parse}) into a predicate.
- * @throws FilterError when the text does not parse.
+ * @throws FilterError when the text does not parse, or a filter is nested too deep (`nesting-too-deep`).
  */
 export function toPredicate(filterOrText: FilterNode | string, options?: ParseOptions): Predicate {
-  const filter = typeof filterOrText === "string" ? parse(filterOrText, options) : filterOrText;
-  const match = compile(filter);
+  const match = compile(filterOf(filterOrText, options));
   return (image) => {
     try {
       return match(image);
