@@ -206,6 +206,19 @@ export const campaign = {
     const emptyMeta = { ...image, meta: {} };
     if (predicate(inherited) !== predicate(emptyMeta)) throw new Error("an inherited property changed the result");
   }),
+  "arrays are never walked into, even with properties of their own": fc.property(filterArb, imageArb, fc.nat(), (filter, image, pick) => {
+    // An object of the record (its meta, or one of meta's objects) turned into an array with the same
+    // properties must match as an empty object does: nothing under it can be reached.
+    const meta = image.meta !== null && typeof image.meta === "object" && !Array.isArray(image.meta) ? (image.meta as Record<string, unknown>) : {};
+    const objects = Object.keys(meta).filter((key) => meta[key] !== null && typeof meta[key] === "object" && !Array.isArray(meta[key]));
+    const key = pick % (objects.length + 1) < objects.length ? objects[pick % (objects.length + 1)] : undefined;
+    const replaced = (by: object) => (key === undefined ? { ...image, meta: by } : { ...image, meta: { ...meta, [key]: by } });
+    const predicate = toPredicate(filter);
+    // (Keys an array has of its own, `length` and indexes, cannot be given to it as they are.)
+    const properties = Object.entries((key === undefined ? meta : meta[key]) as object).filter(([name]) => name !== "length" && !/^\d+$/.test(name));
+    const asArray = Object.assign([], Object.fromEntries(properties));
+    if (predicate(replaced(asArray)) !== predicate(replaced({}))) throw new Error("a property of an array changed the result");
+  }),
 } as const;
 
 /**
