@@ -23,7 +23,7 @@ describe("filter text nested too deep, with every limit raised", () => {
       const text = make(depth);
       it(`a ${shape} ${depth} deep: a nesting-too-deep FilterError from every function that throws`, async () => {
         for (const [name, read] of Object.entries(TEXT_READERS)) {
-          if (name === "check" || name === "suggest" || name === "tokenize") continue;
+          if (name === "suggest" || name === "tokenize") continue;
           expect([name, await outcome(() => read(text))]).toEqual([name, "nesting-too-deep"]);
         }
       });
@@ -55,10 +55,7 @@ describe("filters built by hand nested too deep", () => {
   ];
   for (const [name, filter] of cases) {
     it(`${name}: a nesting-too-deep FilterError (validate: the issue) from every function`, async () => {
-      for (const [reader, read] of Object.entries(FILTER_READERS)) {
-        const result = reader === "validate" ? (read(filter) as { code: string }[]).map((issue) => issue.code).join() : await outcome(() => read(filter));
-        expect([reader, result]).toEqual([reader, "nesting-too-deep"]);
-      }
+      for (const [reader, read] of Object.entries(FILTER_READERS)) expect([reader, await outcome(() => read(filter))]).toEqual([reader, "nesting-too-deep"]);
     });
   }
 
@@ -71,18 +68,7 @@ describe("filters built by hand nested too deep", () => {
 });
 
 describe("at the ceiling", () => {
-  it("every function answers every shape, as text and built by hand", async () => {
-    for (const [shape, make] of Object.entries(TEXT_SHAPES)) {
-      const text = make(NESTING_CEILING);
-      for (const [name, read] of Object.entries(TEXT_READERS)) expect([name, shape, await outcome(() => read(text))]).not.toEqual([name, shape, expect.stringMatching(/nesting-too-deep|Error/)]);
-    }
-    for (const [shape, make] of Object.entries(TREE_SHAPES)) {
-      const filter = make(NESTING_CEILING);
-      for (const [name, read] of Object.entries(FILTER_READERS)) expect([name, shape, await outcome(() => read(filter))]).not.toEqual([name, shape, expect.stringMatching(/nesting-too-deep|Error/)]);
-    }
-  });
-
-  it("every function answers on a 400 KB stack, before any code is compiled (a Chromium web worker holds about 460 KB of it)", async () => {
+  it("every function answers every shape, as text and built by hand, on a 400 KB stack, before any code is compiled (a Chromium web worker holds about 460 KB of it)", async () => {
     // Measured cold: the parser, the hungriest, reads 494 parentheses on Node's 984 KB, 233 in a Chromium worker.
     const results = await runChild<Record<string, string>>("test/support/nesting-child.ts", { flags: ["--stack-size=400"] });
     expect(Object.keys(results).length).toBeGreaterThan(90);

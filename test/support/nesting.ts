@@ -5,6 +5,7 @@
 import type { FilterNode } from "../../src/ast.js";
 import {
   check,
+  FilterError,
   format,
   normalize,
   parse,
@@ -15,6 +16,7 @@ import {
   toQueryString,
   toSearchParams,
   validate,
+  type Issue,
 } from "../../src/index.js";
 import { listImages, toBindingFilter, toListParams } from "../../src/integrations/index.js";
 import { toSql } from "../../src/compile/sql.js";
@@ -74,7 +76,7 @@ export function cyclicFilter(): FilterNode {
 
 /** Every public function that takes a filter, on one built by hand (with every limit raised where it takes limits). */
 export const FILTER_READERS: Readonly<Record<string, (filter: FilterNode) => unknown>> = {
-  validate: (f) => validate(f, RAISED),
+  validate: (f) => throwNesting(validate(f, RAISED)),
   normalize: (f) => normalize(f),
   format: (f) => format(f),
   toPredicate: (f) => toPredicate(f, RAISED)({ meta: { a: 1, b: "x" } }),
@@ -91,7 +93,7 @@ export const FILTER_READERS: Readonly<Record<string, (filter: FilterNode) => unk
 /** Every public function that reads filter text, with every limit raised; those that take only a filter get what `parse` read. */
 export const TEXT_READERS: Readonly<Record<string, (text: string) => unknown>> = {
   parse: (text) => parse(text, RAISED),
-  check: (text) => check(text, RAISED),
+  check: (text) => throwNesting(check(text, RAISED).issues),
   suggest: (text) => suggest(text, text.length, RAISED),
   tokenize: (text) => tokenize(text, RAISED),
   validate: (text) => validate(parse(text, RAISED), RAISED),
@@ -106,6 +108,14 @@ export const TEXT_READERS: Readonly<Record<string, (text: string) => unknown>> =
   "toSql (sqlite)": (text) => toSql(text, { ...RAISED, dialect: "sqlite" }),
   "toSql (postgres)": (text) => toSql(text, { ...RAISED, dialect: "postgres" }),
 };
+
+/**
+ * `check` and `validate` never throw: their `nesting-too-deep` issues are thrown here, so that `outcome`
+ * reports them as it reports the other functions' errors.
+ */
+function throwNesting(issues: readonly Issue[]): void {
+  if (issues.some((issue) => issue.code === "nesting-too-deep")) throw new FilterError([...issues]);
+}
 
 /** What `listImages` does with the filter before any request, run to its first request. */
 async function firstImage(filter: FilterNode): Promise<unknown> {
