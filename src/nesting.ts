@@ -11,9 +11,9 @@ import { NESTING_CEILING } from "./limits.js";
 /**
  * The first node nested deeper than `max`, or undefined. Depth is counted as the filter's text nests
  * (see `format`): each `not` is a level, and so is each `and` or `or` that needs parentheses (under a
- * `not`, under another of its kind, or an `or` under an `and`) and each `in` list. A parsed filter is never deeper than its
- * text, so whatever the parser accepted passes. One loop over an explicit stack, which stops at the
- * first node too deep: a cyclic filter ends there too.
+ * `not`, under another of its kind, or an `or` under an `and`) and each `in` list. A parsed filter is
+ * never deeper than its text, so whatever the parser accepted passes. One loop over an explicit stack,
+ * which stops at the first node too deep: a cyclic filter ends there too.
  */
 export function tooDeepNode(filter: Filter, max: number = NESTING_CEILING): FilterNode | undefined {
   const nodes: FilterNode[] = [filter];

@@ -211,7 +211,7 @@ export const campaign = {
     // properties must match as an empty object does: nothing under it can be reached.
     const meta = image.meta !== null && typeof image.meta === "object" && !Array.isArray(image.meta) ? (image.meta as Record<string, unknown>) : {};
     const objects = Object.keys(meta).filter((key) => meta[key] !== null && typeof meta[key] === "object" && !Array.isArray(meta[key]));
-    const key = pick % (objects.length + 1) < objects.length ? objects[pick % (objects.length + 1)] : undefined;
+    const key = objects[pick % (objects.length + 1)]; // (undefined: meta itself)
     const replaced = (by: object) => (key === undefined ? { ...image, meta: by } : { ...image, meta: { ...meta, [key]: by } });
     const predicate = toPredicate(filter);
     // (Keys an array has of its own, `length` and indexes, cannot be given to it as they are.)
