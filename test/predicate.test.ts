@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { toPredicate, type ImageRecord } from "../src/index.js";
+import { conformance } from "./conformance/runner.js";
 
 function matches(filter: string, image: ImageRecord): boolean {
   return toPredicate(filter)(image);
@@ -166,3 +167,6 @@ describe("hostile records", () => {
     }
   });
 });
+
+// The conformance table (test/conformance/): the ids the predicate selects.
+describe("the conformance table", () => conformance(["matches"]));

@@ -18,6 +18,7 @@ import { ImagesApiError, listImages, toBindingFilter, toListParams, type Binding
 import { codes } from "./support/codes.js";
 import { filterArb, imageArb, rootFilterArb, SEED } from "./support/arbitraries.js";
 import { demoImages, fakeImagesApi } from "./support/fake-api.js";
+import { conformance } from "./conformance/runner.js";
 
 
 describe("plan", () => {
@@ -196,6 +197,14 @@ describe("listImages", () => {
     expect(pushed[0]).toContain("creator=user1");
   });
 
+  it("drops the slashes a base URL ends with, however many", async () => {
+    for (const baseURL of ["http://api.test/client/v4/", "http://api.test/client/v4" + "/".repeat(10_000)]) {
+      const requests: string[] = [];
+      await collect(listImages({ apiToken: "t", baseURL, fetch: fakeImagesApi(images, { requests }) }, { accountId: "acc", filter: "creator = user1" }));
+      expect(requests[0]).toBe("http://api.test/client/v4/accounts/acc/images/v2?creator=user1");
+    }
+  });
+
   it("walks every page with the official SDK as the source", async () => {
     const client = new Cloudflare({ apiToken: "t", baseURL: "http://api.test/client/v4", fetch: fakeImagesApi(images), maxRetries: 0 });
     const filter = "priority > 1 and priority > 2 and not status = pending"; // two ranges on one key: one stays local
@@ -346,3 +355,6 @@ describe("listImages", () => {
     expect(requests).toEqual([]);
   });
 });
+
+// The conformance table (test/conformance/): the Workers binding's filter, or its refusal.
+describe("the conformance table", () => conformance(["binding"]));

@@ -2,7 +2,9 @@
  * Query parameters both ways: `toSearchParams`/`toQueryString` and `fromSearchParams`, with the
  * examples from the API's documentation.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { splitFilterKey } from "../src/compile/from-search-params.js";
 import {
   FilterError,
   format,
@@ -13,7 +15,9 @@ import {
   toSearchParams,
   type Issue,
 } from "../src/index.js";
+import { SEED } from "./support/arbitraries.js";
 import { codes } from "./support/codes.js";
+import { conformance } from "./conformance/runner.js";
 
 
 describe("toQueryString", () => {
@@ -160,6 +164,51 @@ describe("fromSearchParams", () => {
     expect(codes(() => fromSearchParams(query))).toEqual([code]);
   });
 
+  it("reads path segments holding line breaks, which check and toQueryString accept", () => {
+    for (const segment of ["a\nb", "\r", "a\r\nb", "\u2028", "x\u2029"]) {
+      const query = toQueryString({ type: "compare", op: "eq", field: { type: "meta", path: [segment, "c"] }, value: { value: "x" } });
+      const read = fromSearchParams(query);
+      expect(read).toMatchObject({ type: "compare", op: "eq", field: { type: "meta", path: [segment, "c"] }, value: { value: "x" } });
+    }
+  });
+
+  it("refuses long malformed keys as malformed-param (in time linear in the key: these took seconds)", () => {
+    for (const key of [
+      "meta." + "[".repeat(64_000),
+      "meta." + "[:".repeat(40_000) + "t",
+      "meta." + "a[".repeat(30_000) + "eq]",
+      "meta.a[eq]" + "]".repeat(50_000),
+      "meta." + "\n".repeat(50_000) + "[eq]]",
+    ]) {
+      expect(codes(() => fromSearchParams(`${key}=1`))).toEqual(["malformed-param"]);
+    }
+  });
+
+  it("splits keys as the pattern it replaced did, with its `.` matching line breaks too", () => {
+    const FORMER_FILTER_KEY = /^meta\.(.+)\[([^\]:]*)(?::([^\]]*))?\]$/s;
+    const pieces = (maxLength: number): fc.Arbitrary<string> =>
+      fc
+        .array(fc.constantFrom("meta", "meta.", ".", "[", "]", ":", "eq", "in", ":number", "a", "b", "\n", "\u2028", "\r"), { maxLength })
+        .map((parts) => parts.join(""));
+    // Keys of pieces in any order, and keys shaped meta.<path>[<inside>] with pieces in each part.
+    const keyArb = fc.oneof(
+      pieces(10),
+      fc
+        .tuple(fc.constantFrom("meta.", "meta", "meta.."), pieces(4), fc.constantFrom("[", "[[", ""), pieces(3), fc.constantFrom("]", "]]", ""))
+        .map((parts) => parts.join("")),
+    );
+    let keys = 0;
+    fc.assert(
+      fc.property(keyArb, (key) => {
+        const match = FORMER_FILTER_KEY.exec(key);
+        if (match) keys++;
+        expect(splitFilterKey(key)).toEqual(match ? { segments: match[1]!.split("."), operator: match[2], declared: match[3] } : undefined);
+      }),
+      { seed: SEED, numRuns: 10_000 },
+    );
+    expect(keys).toBeGreaterThan(500);
+  });
+
   it("points at the parameter at fault in a query string", () => {
     const query = "meta.a[eq]=1&meta.n[in:number]=1|x|3";
     let error: FilterError | undefined;
@@ -196,3 +245,6 @@ describe("hostile values round-trip", () => {
     }
   });
 });
+
+// The conformance table (test/conformance/): the parameters read, the issues, the query string.
+describe("the conformance table", () => conformance(["params", "issues", "query"]));

@@ -15,6 +15,7 @@ import { toSql } from "../src/compile/sql.js";
 import { SEED, imageArb, rootFilterArb } from "./support/arbitraries.js";
 import { filtersWithImagesArb, hostileFilterArb, hostileImageArb } from "./support/sql-arbitraries.js";
 import { openPostgres, openSqlite, storable, type Engine } from "./support/sql-engines.js";
+import { conformanceSql } from "./conformance/runner.js";
 
 /** The engines: SQLite with JSON text, SQLite with JSONB blobs, Postgres with jsonb. */
 type EngineName = "sqlite" | "sqlite-jsonb" | "postgres";
@@ -283,3 +284,6 @@ describe("engine specifics", () => {
     }
   });
 });
+
+// The conformance table (test/conformance/): the rows each engine selects are the table's matches.
+describe("the conformance table", () => conformanceSql(() => ENGINES.map(engine)));

@@ -101,7 +101,6 @@ function paramsOf(input: URL | URLSearchParams | Readonly<Record<string, string 
   return params;
 }
 
-const FILTER_KEY = /^meta\.(.+)\[([^\]:]*)(?::([^\]]*))?\]$/;
 const OPERATORS = new Set(["eq", "in", "gt", "gte", "lt", "lte"]);
 const TYPES = new Set(["string", "number", "boolean"]);
 const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
@@ -120,9 +119,8 @@ function readParam(param: Param, issues: Issue[]): FilterNode | undefined {
     return undefined;
   }
 
-  const match = FILTER_KEY.exec(key);
-  const segments = match?.[1]?.split(".");
-  if (!match || !segments || segments.some((segment) => segment === "" || /[[\]]/.test(segment))) {
+  const parts = splitFilterKey(key);
+  if (!parts || parts.segments.some((segment) => segment === "" || /[[\]]/.test(segment))) {
     issues.push(
       issueAt(
         "malformed-param",
@@ -132,8 +130,7 @@ function readParam(param: Param, issues: Issue[]): FilterNode | undefined {
     );
     return undefined;
   }
-  const operator = match[2]!;
-  const declared = match[3];
+  const { segments, operator, declared } = parts;
   if (!OPERATORS.has(operator) || (declared !== undefined && !TYPES.has(declared))) {
     issues.push(
       issueAt(
@@ -183,6 +180,34 @@ function readParam(param: Param, issues: Issue[]): FilterNode | undefined {
     ...spanned(span),
   };
   return node;
+}
+
+/** The pieces of a filter key `meta.<path>[<operator>]` or `meta.<path>[<operator>:<type>]`. */
+export interface FilterKey {
+  readonly segments: readonly string[];
+  readonly operator: string;
+  readonly declared: string | undefined;
+}
+
+/**
+ * Splits a filter key: `meta.`, a path, then the last `[`, an operator, an optional `:type`, and a final
+ * `]` (with no other `]` inside the brackets); `undefined` when the key has another shape. Path segments
+ * may hold any character (line breaks too); those that cannot be addressed are refused by the caller.
+ * A handful of string searches, each linear in the key (the pattern this replaces backtracked
+ * quadratically on keys like `meta.[[[[…`).
+ */
+export function splitFilterKey(key: string): FilterKey | undefined {
+  if (!key.startsWith("meta.") || !key.endsWith("]")) return undefined;
+  const open = key.lastIndexOf("[");
+  if (open <= "meta.".length) return undefined;
+  const inside = key.slice(open + 1, -1);
+  if (inside.includes("]")) return undefined;
+  const colon = inside.indexOf(":");
+  return {
+    segments: key.slice("meta.".length, open).split("."),
+    operator: colon < 0 ? inside : inside.slice(0, colon),
+    declared: colon < 0 ? undefined : inside.slice(colon + 1),
+  };
 }
 
 function readScalar(text: string, type: string, param: Param, span: Span | undefined, issues: Issue[]): Scalar | undefined {

@@ -170,7 +170,7 @@ function sdkPages(client: ImagesSdkClient, pushed: FilterNode, options: ListImag
 }
 
 function restPages(source: FetchSource, params: URLSearchParams, options: ListImagesOptions): PageFetcher {
-  const base = (source.baseURL ?? "https://api.cloudflare.com/client/v4").replace(/\/+$/, "");
+  const base = withoutTrailingSlashes(source.baseURL ?? "https://api.cloudflare.com/client/v4");
   const doFetch = source.fetch ?? fetch;
   const attempts = source.retry?.attempts ?? 3;
   const baseDelay = source.retry?.baseDelayMs ?? 500;
@@ -204,6 +204,13 @@ function restPages(source: FetchSource, params: URLSearchParams, options: ListIm
       await sleep(backoff(attempt, baseDelay, maxDelay, response.headers.get("retry-after")), options.signal);
     }
   };
+}
+
+/** `url` without the slashes it ends with (a loop: `/\/+$/` is quadratic on a long run of slashes). */
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === "/") end--;
+  return url.slice(0, end);
 }
 
 /** Exponential backoff with jitter, or the server's `Retry-After` (seconds or an HTTP date), capped. */

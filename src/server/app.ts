@@ -11,7 +11,7 @@ import { checkCredentials, type AuthOptions } from "./auth.js";
 import { readForm, readJson } from "./body.js";
 import { equalities } from "./equality.js";
 import { CUSTOM_ID_SIGNED_URLS } from "./fields.js";
-import { ApiError, ErrorCode, errorResponse, internalError, noRoute, SUCCESS_ENVELOPE, successBytesResponse, successResponse, type DirectAnswer } from "./errors.js";
+import { ApiError, ErrorCode, errorResponse, internalError, noRoute, SUCCESS_ENVELOPE, successBytesResponse, successResponse, type DirectAnswer, type Warn } from "./errors.js";
 import { FORMATS } from "./formats.js";
 import { accountHash, DELIVERY_PREFIX, idFromSegments, toApiImage, UPLOAD_PREFIX, uploadUrl, VARIANTS } from "./images.js";
 import { renderImages } from "./listing.js";
@@ -34,6 +34,8 @@ export interface AppContext {
   readonly newId: () => string;
   /** The playground page served at `/`, when there is one. */
   readonly playground?: string | undefined;
+  /** Told the detail of an internal error (answered with a plain 500). */
+  readonly onWarning?: Warn | undefined;
 }
 
 /** What the server passes with each request (Hono's `c.env`). */
@@ -316,7 +318,7 @@ export function createApp(context: AppContext): Hono<AppEnv> {
   });
 
   app.notFound(() => errorResponse(noRoute()));
-  app.onError((error) => errorResponse(error instanceof ApiError ? error : internalError(error)));
+  app.onError((error) => errorResponse(error instanceof ApiError ? error : internalError(error, context.onWarning)));
   return app;
 }
 

@@ -4,11 +4,10 @@
  * so that bundlers for those never meet a `node:` import.
  */
 import { createApp } from "./app.js";
-import { errorResponse, internalError, type DirectAnswer } from "./errors.js";
+import { errorResponse, internalError, notLoaded, type DirectAnswer } from "./errors.js";
 import { CursorTable, DEFAULT_MAX_CURSORS } from "./pagination.js";
 import { demoImages } from "./seed.js";
 import { ImageStore, type StoredImage } from "./store.js";
-
 
 /** How an emulator is set up. Everything is optional. */
 export interface EmulatorOptions {
@@ -29,7 +28,10 @@ export interface EmulatorOptions {
   readonly maxCursors?: number | undefined;
   /** The playground page (HTML) to serve at `/`; `imgmeta serve` passes dist/playground.html. */
   readonly playground?: string | undefined;
-  /** Told about recoverable problems, e.g. a torn last record dropped from the data file. */
+  /**
+   * Told about recoverable problems: a torn last record dropped from the data file, or the detail of an
+   * internal error (answered with a 500 that does not carry it).
+   */
   readonly onWarning?: ((message: string) => void) | undefined;
 }
 
@@ -66,8 +68,16 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-/** Loads the Node half of the emulator; undefined where there is none (Workers, browsers). */
-export type NodeHalf = (() => Promise<typeof import("./node.js")>) | undefined;
+/**
+ * Loads the Node half of the emulator, each part on demand: the HTTP server and the data directory.
+ * Undefined where there is none (Workers, browsers).
+ */
+export type NodeHalf =
+  | {
+      readonly http: () => Promise<typeof import("./node-http.js")>;
+      readonly journal: () => Promise<typeof import("./journal.js")>;
+    }
+  | undefined;
 
 function nodeOnly(what: string): Promise<never> {
   return Promise.reject(new Error(`${what} needs Node: this build of imgmeta/server is the web-standard one (Workers, browsers)`));
@@ -84,7 +94,7 @@ export function createEmulatorOn(node: NodeHalf, options: EmulatorOptions = {}):
     let store: ImageStore;
     if (options.dataDir !== undefined) {
       // Loaded only on this path, so that the web-standard path never touches Node APIs.
-      const { openFileJournal } = await (node ? node() : nodeOnly("dataDir"));
+      const { openFileJournal } = await (node ? node.journal() : nodeOnly("dataDir"));
       const opened = await openFileJournal(options.dataDir, options.onWarning);
       closeData = () => opened.close();
       store = new ImageStore(opened.images, opened.journal);
@@ -107,6 +117,7 @@ export function createEmulatorOn(node: NodeHalf, options: EmulatorOptions = {}):
       now,
       newId: () => crypto.randomUUID(),
       playground: options.playground,
+      onWarning: options.onWarning,
     }),
   );
   app.catch(() => undefined);
@@ -118,10 +129,17 @@ export function createEmulatorOn(node: NodeHalf, options: EmulatorOptions = {}):
   let answering = 0;
   let allAnswered: { promise: Promise<void>; resolve: () => void } | undefined;
   const answer = async (request: Request, direct: DirectAnswer | undefined): Promise<Response> => {
+    let handler: Awaited<typeof app>;
     try {
-      return await (await app).fetch(request, { direct });
+      handler = await app;
+    } catch {
+      // Why the data could not be loaded is reported by `ready`, once, not by every request.
+      return errorResponse(notLoaded());
+    }
+    try {
+      return await handler.fetch(request, { direct });
     } catch (error) {
-      return errorResponse(internalError(error));
+      return errorResponse(internalError(error, options.onWarning));
     }
   };
   const answered = (): void => {
@@ -158,8 +176,8 @@ export function createEmulatorOn(node: NodeHalf, options: EmulatorOptions = {}):
     },
     async listen(listenOptions = {}) {
       await ready;
-      const { listen } = await (node ? node() : nodeOnly("listen()"));
-      const server = await listen(serve, listenOptions);
+      const { listen } = await (node ? node.http() : nodeOnly("listen()"));
+      const server = await listen(serve, listenOptions, options.onWarning);
       servers.push(server);
       return server;
     },

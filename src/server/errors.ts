@@ -41,7 +41,7 @@ export const ErrorCode = {
   uploadUrlUsed: 5410,
   /** A direct-upload URL past its expiry. */
   uploadUrlExpired: 5411,
-  /** A request body or file over the size limit. */
+  /** A request body or file over the size limit; also request line and headers over Node's limit (431). */
   tooLarge: 5413,
   /** A file whose bytes are not a supported image format. */
   unsupportedFormat: 5415,
@@ -82,7 +82,7 @@ export function successResponse(result: unknown, status = 200, extra?: Record<st
 
 /**
  * How a server may take a finished answer without a web `Response` being built for it; `listen()` on
- * Node offers one for GET requests (see node.ts). It matters for list pages under load: on Node 20,
+ * Node offers one for GET requests (see node-http.ts). It matters for list pages under load: on Node 20,
  * every `Response` with a body makes a `ReadableStream` for it, a native-backed object that outlives
  * the scavenges of the young generation and leaves ~500 bytes per answer for a full GC to collect.
  */
@@ -104,20 +104,24 @@ export function successBytesResponse(body: Uint8Array<ArrayBuffer>, direct?: Dir
 }
 
 /**
- * The failure envelope, with `x-should-retry: false`: the SDK would otherwise retry a 409, a 429 or a
- * 5xx, which here would fail again the same way (the emulator's answers are deterministic).
+ * The headers of every failure: JSON, and `x-should-retry: false`, because the SDK would otherwise retry
+ * a 409, a 429 or a 5xx, which here would fail again the same way (the emulator's answers are
+ * deterministic).
  */
+export const ERROR_HEADERS = { ...JSON_HEADERS, "x-should-retry": "false" } as const;
+
+/** The failure envelope's JSON text. */
+export function errorBody(error: ApiError): string {
+  return JSON.stringify({ success: false, errors: error.errors, messages: [], result: null });
+}
+
+/** The failure envelope as a `Response`, with {@link ERROR_HEADERS}. */
 export function errorResponse(error: ApiError): Response {
-  const headers: Record<string, string> = { ...JSON_HEADERS };
-  headers["x-should-retry"] = "false";
   // No `connection: close` on a 413, although the refused body was not read: closing a socket with
   // unread bytes resets it, and the reset can discard the 413 before the client reads it (seen under
   // load). On Node the server instead discards the rest of the body for a moment (never buffering it)
   // and then closes, by which time the answer has arrived.
-  return new Response(JSON.stringify({ success: false, errors: error.errors, messages: [], result: null }), {
-    status: error.status,
-    headers,
-  });
+  return new Response(errorBody(error), { status: error.status, headers: ERROR_HEADERS });
 }
 
 /** The answer for any path or method the emulator does not serve (the real API's 404). */
@@ -125,8 +129,20 @@ export function noRoute(): ApiError {
   return ApiError.of(404, ErrorCode.noRoute, "No route for the URI");
 }
 
-/** The answer for an unexpected exception: a 500 with the envelope, never a crash or an HTML page. */
-export function internalError(cause: unknown): ApiError {
-  const detail = cause instanceof Error ? cause.message : String(cause);
-  return ApiError.of(500, ErrorCode.internal, `Internal emulator error: ${detail}`);
+/** Told about a problem the emulator recovers from, with the detail no answer carries (`EmulatorOptions.onWarning`). */
+export type Warn = (message: string) => void;
+
+/**
+ * The answer for an unexpected exception: a 500 with the envelope, never a crash or an HTML page. The
+ * message is plain, whatever the exception: its own text can name files under the data directory (an
+ * `ENOENT … open '/…/blobs/.tmp-…'`), so it goes to `warn` only, with the stack.
+ */
+export function internalError(cause: unknown, warn?: Warn): ApiError {
+  warn?.(`internal error, answered with a 500: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`);
+  return ApiError.of(500, ErrorCode.internal, "Internal emulator error (the emulator's warnings have the details)");
+}
+
+/** The answer of an emulator whose stored data could not be loaded (`ready` rejects with the reason, which names files). */
+export function notLoaded(): ApiError {
+  return ApiError.of(500, ErrorCode.internal, "The emulator's stored data could not be loaded; its start-up error says why");
 }

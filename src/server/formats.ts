@@ -65,6 +65,67 @@ function isSvg(bytes: Uint8Array): boolean {
     if (bytes.length <= 4096) return false;
     text = new TextDecoder("utf-8").decode(bytes.subarray(0, 4096));
   }
-  const prolog = /^\uFEFF?\s*(?:<\?xml[^>]*\?>\s*)?(?:(?:<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)\s*)*<svg[\s>/]/i;
-  return prolog.test(text);
+  return startsWithSvgRoot(text);
+}
+
+/**
+ * True when `text` is, case-insensitively, whitespace (a BOM is whitespace too), at most one
+ * `<?xml ...?>`, any number of comments and doctypes with whitespace between them, then `<svg` followed
+ * by whitespace, `>` or `/`. A comment runs from `<!--` to any later `-->`, not only the first one.
+ *
+ * A single forward pass, because a regular expression for this backtracks exponentially on repeated
+ * comments: it marks the places where a prolog item can start, and once a comment has opened at one of
+ * them, every later `-->` ends a comment.
+ */
+function startsWithSvgRoot(text: string): boolean {
+  let at = skipSpace(text, 0);
+  if (startsWithWord(text, at, "<?xml")) {
+    const close = text.indexOf(">", at + "<?xml".length);
+    // `[^>]*\?>`: the declaration ends at its first `>`, which must follow a `?` of its own.
+    if (close < at + "<?xml?".length || text[close - 1] !== "?") return false;
+    at = skipSpace(text, close + 1);
+  }
+  const itemStarts = new Set<number>([at]);
+  let commentOpenedAt = Infinity;
+  // The first `>` after the last doctype looked at, which later doctypes before it share (-1: none left).
+  let doctypeClose = 0;
+  for (let i = at; i < text.length; i++) {
+    if (itemStarts.has(i)) {
+      const after = text[i + "<svg".length];
+      if (startsWithWord(text, i, "<svg") && after !== undefined && (after === ">" || after === "/" || isSpace(after))) return true;
+      if (text.startsWith("<!--", i)) commentOpenedAt = Math.min(commentOpenedAt, i);
+      if (startsWithWord(text, i, "<!doctype")) {
+        const from = i + "<!doctype".length;
+        if (doctypeClose >= 0 && doctypeClose < from) doctypeClose = text.indexOf(">", from);
+        if (doctypeClose >= 0) itemStarts.add(skipSpace(text, doctypeClose + 1));
+      }
+    }
+    if (i >= commentOpenedAt + "<!--".length && text.startsWith("-->", i)) itemStarts.add(skipSpace(text, i + "-->".length));
+  }
+  return false;
+}
+
+/** What `\s` matches in a JavaScript regular expression (BOM included). */
+const SPACE = /\s/;
+
+function isSpace(char: string): boolean {
+  return SPACE.test(char);
+}
+
+function skipSpace(text: string, at: number): number {
+  while (at < text.length && isSpace(text[at]!)) at++;
+  return at;
+}
+
+/**
+ * `word` (written in lower case) at `at`, its ASCII letters in either case: as the `i` flag matches
+ * them without `u`, where no other character folds to an ASCII letter.
+ */
+function startsWithWord(text: string, at: number, word: string): boolean {
+  if (at + word.length > text.length) return false;
+  for (let i = 0; i < word.length; i++) {
+    const code = text.charCodeAt(at + i);
+    if ((code >= 0x41 && code <= 0x5a ? code + 0x20 : code) !== word.charCodeAt(i)) return false;
+  }
+  return true;
 }

@@ -16,6 +16,8 @@ import { createEmulatorOn, type Emulator, type EmulatorOptions } from "./emulato
 
 /** Errors as data, and the numeric codes the emulator answers with. */
 export { ApiError, ErrorCode, type ErrorItem } from "./errors.js";
+/** Why a data directory cannot be used (what `ready` and `listen()` reject with): names the file, and the line for the log. */
+export { DataFileError } from "./data-file-error.js";
 /** An image as the API shows it. */
 export type { ApiImage } from "./images.js";
 /** Deterministic demo images (what `--seed N` adds). */
@@ -26,5 +28,5 @@ export type { Emulator, EmulatorOptions, ListenOptions, ListeningEmulator } from
 
 /** Creates an emulator. With `dataDir`, the stored data is loaded in the background: see `Emulator.ready`. */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
-  return createEmulatorOn(() => import("./node.js"), options);
+  return createEmulatorOn({ http: () => import("./node-http.js"), journal: () => import("./journal.js") }, options);
 }

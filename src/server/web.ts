@@ -8,6 +8,8 @@ import { createEmulatorOn, type Emulator, type EmulatorOptions } from "./emulato
 
 /** Errors as data, and the numeric codes the emulator answers with. */
 export { ApiError, ErrorCode, type ErrorItem } from "./errors.js";
+/** Why a data directory cannot be used (on Node; exported here too so that one import serves both builds). */
+export { DataFileError } from "./data-file-error.js";
 /** An image as the API shows it. */
 export type { ApiImage } from "./images.js";
 /** Deterministic demo images (what `--seed N` adds). */

@@ -16,8 +16,9 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** The two ways in: `npm start` (start.ts) and the `imgmeta` executable's `serve` (cli.ts, through `main`). */
 const ENTRIES = [["npm start", ["src/server/start.ts"]], ["imgmeta serve", ["src/cli.ts", "serve"]]] as const;
 
+/** Runs an entry to its end; a child still running after 15 s is killed (SIGKILL), so that a hang fails the test and leaves nothing behind. */
 function run(args: string[], entry: readonly string[] = ENTRIES[0][1]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...entry, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", ...entry, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], timeout: 15_000, killSignal: "SIGKILL" });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -94,6 +95,13 @@ describe("the serve process", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("exits 1 with one line, at once, for --data /proc/1 (which once hung without a word)", { timeout: 20_000 }, async () => {
+    const { code, stderr } = await run(["--data", "/proc/1", "--port", "0"], ENTRIES[1][1]);
+    expect(code).toBe(1);
+    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(stderr).toContain("imgmeta serve: cannot start: /proc/1/blobs: cannot be created");
   });
 
   it("exits 1 naming the lock when another emulator uses the data directory", { timeout: 20_000 }, async () => {

@@ -9,6 +9,7 @@ import { toPredicate, toSearchParams, validate, type FilterNode } from "../../sr
 import { createEmulator, type Emulator, type StoredImage } from "../../src/server/index.js";
 import { apiFilterArb, filterArb, SEED } from "../support/arbitraries.js";
 import { storedImage, storedImagesArb } from "../support/server-arbitraries.js";
+import { conformanceEmulator } from "../conformance/runner.js";
 
 const API = "http://emulator.test/client/v4/accounts/acc/images/v2";
 const AUTH = { authorization: "Bearer t" };
@@ -158,3 +159,6 @@ describe("list images V2 against toPredicate", () => {
     );
   });
 });
+
+// The conformance table (test/conformance/): what the list returns for each case's parameters.
+describe("the conformance table", () => conformanceEmulator());

@@ -1,11 +1,11 @@
 /**
  * listen() on Node starts the requests it reads one per turn of the event loop, in arrival order, so
  * that connections still waiting to be accepted (libuv accepts one per turn) are not starved: see
- * `OnePerTurn` in src/server/node.ts.
+ * `OnePerTurn` in src/server/one-per-turn.ts.
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { expect, it } from "vitest";
-import { OnePerTurn } from "../../src/server/node.js";
+import { OnePerTurn } from "../../src/server/one-per-turn.js";
 
 it("starts one waiting request per turn of the event loop, first come first started", async () => {
   const turns = new OnePerTurn();

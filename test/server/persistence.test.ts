@@ -4,13 +4,13 @@
  * ids never become file names.
  */
 import { spawn } from "node:child_process";
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createEmulator, type Emulator, type StoredImage } from "../../src/server/index.js";
-import { ACCOUNT, AUTH, envelope, IMAGES, testClock } from "../support/emulator.js";
+import { createEmulator, DataFileError, ErrorCode, type Emulator, type StoredImage } from "../../src/server/index.js";
+import { ACCOUNT, AUTH, envelope, expectFailure, IMAGES, T0, testClock } from "../support/emulator.js";
 
 const API = `http://emulator.test/client/v4/accounts/${ACCOUNT}`;
 let root: string;
@@ -206,6 +206,10 @@ describe("a data directory", () => {
     ],
     ["a truncated blob", async () => { const path = await firstBlob(); await writeFile(path, IMAGES.jpeg.subarray(0, 5)); return `${path}: is corrupted`; }],
     ["a missing blob", async () => { const path = await firstBlob(); await rm(path); return `${path}: cannot be read (ENOENT)`; }],
+    [
+      "a missing blob, with a torn last line (not cut away either)",
+      async () => { await appendFile(log(), '0badf00d {"v":2,"n":4'); const path = await firstBlob(); await rm(path); return `${path}: cannot be read (ENOENT)`; },
+    ],
     ["a blob that is a directory", async () => { const path = await firstBlob(); await rm(path); await mkdir(path); return `${path}: cannot be read (EISDIR)`; }],
     ["the log is a directory", async () => (await rm(log()), await mkdir(log()), `${log()}: cannot be read`)],
     ["the log is gone but the blobs are there", async () => (await rm(log()), `${log()}: is missing or empty, but`)],
@@ -230,6 +234,74 @@ describe("a data directory", () => {
     await broken.close();
     // Nothing was truncated, removed or rewritten: the other images are all still there to recover.
     expect(await contents()).toEqual(before);
+  });
+});
+
+describe("a failure inside the emulator (issue 14, D6)", () => {
+  it("is a plain 500 that names no path, the detail going to onWarning; nothing stored is lost", async () => {
+    const warnings: string[] = [];
+    const first = createEmulator({ dataDir: dir, now: clock.now, onWarning: (message) => warnings.push(message) });
+    expect((await upload(first, { id: "kept" })).status).toBe(200);
+    const blobs = join(dir, "blobs");
+    await cp(blobs, join(root, "blobs-copy"), { recursive: true });
+    await rm(blobs, { recursive: true }); // under the running emulator: the next blob cannot be written
+
+    const failed = await upload(first, { id: "new" }, IMAGES.gif);
+    const body = await expectFailure(failed, 500, [ErrorCode.internal]);
+    expect(body.errors[0]!.message).toBe("Internal emulator error (the emulator's warnings have the details)");
+    expect(JSON.stringify(body)).not.toContain(root);
+    expect(warnings).toEqual([expect.stringMatching(/^internal error, answered with a 500: Error: ENOENT/)]);
+    expect(warnings[0]).toContain(blobs);
+
+    // The emulator goes on with what it had, and the failed write left nothing behind.
+    expect([...(await first.store()).all()].map((image) => image.id)).toEqual(["kept"]);
+    expect((await call(first, "/images/v1/kept/blob")).status).toBe(200);
+    await first.close();
+    await cp(join(root, "blobs-copy"), blobs, { recursive: true });
+    const second = createEmulator({ dataDir: dir });
+    expect([...(await second.store()).all()].map((image) => image.id)).toEqual(["kept"]);
+    await second.close();
+  });
+
+  it("an emulator whose data could not be loaded answers a plain 500 that names no path", async () => {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "images.log"), "garbage\n");
+    const broken = createEmulator({ dataDir: dir });
+    await expect(broken.ready).rejects.toThrow(join(dir, "images.log"));
+    const body = await expectFailure(await call(broken, "/images/v1/stats"), 500, [ErrorCode.internal]);
+    expect(body.errors[0]!.message).toBe("The emulator's stored data could not be loaded; its start-up error says why");
+    expect(JSON.stringify(body)).not.toContain(root);
+    await broken.close();
+  });
+});
+
+describe("a data directory that cannot be made", () => {
+  it("is refused at once where it exists but takes no new entries (/proc/1, which once hung start-up)", async () => {
+    const emulator = createEmulator({ dataDir: "/proc/1" });
+    await expect(emulator.ready).rejects.toThrow(`${join("/proc/1", "blobs")}: cannot be created`);
+    await emulator.close();
+  });
+
+  it("is made with its parents where they are missing", async () => {
+    const deep = join(dir, "a", "b");
+    const emulator = createEmulator({ dataDir: deep, now: clock.now });
+    expect((await upload(emulator, { id: "deep" })).status).toBe(200);
+    await emulator.close();
+    expect(await readdir(deep)).toEqual(["blobs", "images.log"]);
+  });
+});
+
+describe("DataFileError", () => {
+  it("is what ready and listen() reject with, exported by imgmeta/server, its file the one at fault", async () => {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "images.log"), "garbage\n");
+    const broken = createEmulator({ dataDir: dir });
+    const error: unknown = await broken.ready.catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(DataFileError);
+    expect((error as DataFileError).file).toBe(join(dir, "images.log"));
+    expect((error as DataFileError).name).toBe("DataFileError");
+    await expect(broken.listen({ port: 0 })).rejects.toBe(error);
+    await broken.close();
   });
 });
 
@@ -280,6 +352,147 @@ describe("one emulator per data directory", () => {
       expect(await readFile(lockFile(), "utf8")).toBe(`${process.pid}\n`);
       await emulator.close();
     }
+  });
+});
+
+describe("the log's lines, checked against each other", () => {
+  const log = (): string => join(dir, "images.log");
+  const readLines = async (): Promise<string[]> => (await readFile(log(), "utf8")).split("\n").slice(0, -1);
+  const writeLines = (lines: readonly string[]): Promise<void> => writeFile(log(), lines.map((line) => `${line}\n`).join(""));
+
+  /** The reproduction of issue 14, D4: four lines (upload keep, upload gone, PATCH keep to {"v":2}, DELETE gone). */
+  async function fourLines(): Promise<string[]> {
+    const first = createEmulator({ dataDir: dir, now: clock.now });
+    for (const id of ["keep", "gone"]) expect((await upload(first, { id, metadata: '{"v":1}' })).status).toBe(200);
+    expect((await call(first, "/images/v1/keep", { method: "PATCH", body: JSON.stringify({ metadata: { v: 2 } }) })).status).toBe(200);
+    expect((await call(first, "/images/v1/gone", { method: "DELETE" })).status).toBe(200);
+    await first.close();
+    const lines = await readLines();
+    expect(lines).toHaveLength(4);
+    return lines;
+  }
+
+  /** Starts on the log as it is, expects a refusal with `message`, and checks that no file changed. */
+  async function expectRefused(message: string): Promise<void> {
+    const before = await readFile(log());
+    const broken = createEmulator({ dataDir: dir });
+    await expect(broken.ready).rejects.toThrow(`${log()}: ${message}`);
+    await broken.close();
+    expect((await readFile(log())).equals(before)).toBe(true);
+  }
+
+  it("refuses lines 1, 2, 4 and a copy of line 1 (issue 14, D4), naming the file and line 3", async () => {
+    const [one, two, , four] = await fourLines();
+    await writeLines([one!, two!, four!, one!]);
+    await expectRefused("line 3 is out of place: it was written as line 4");
+  });
+
+  it("refuses two lines swapped", async () => {
+    const [one, two, three, four] = await fourLines();
+    await writeLines([one!, three!, two!, four!]);
+    await expectRefused("line 2 is out of place: it was written as line 3");
+  });
+
+  it("refuses a line repeated", async () => {
+    const [one, two, three, four] = await fourLines();
+    await writeLines([one!, two!, two!, three!, four!]);
+    await expectRefused("line 3 is out of place: it was written as line 2");
+  });
+
+  it("refuses a line removed from the middle, or from the start", async () => {
+    const [one, two, three, four] = await fourLines();
+    await writeLines([one!, two!, four!]);
+    await expectRefused("line 3 is out of place: it was written as line 4");
+    await writeLines([two!, three!, four!]);
+    await expectRefused("line 1 is out of place: it was written as line 2");
+  });
+
+  it("refuses a line from another log put in the place it had there (the chain of checksums)", async () => {
+    const [one, two, three, four] = await fourLines();
+    await rm(dir, { recursive: true });
+    const [, otherTwo] = await fourLines(); // the same writes at other times: another line 2, also whole
+    expect(otherTwo).not.toBe(two);
+    await writeLines([one!, otherTwo!, three!, four!]);
+    // Its number is right; what it was written after is not this log's line 1.
+    await expectRefused("line 2 does not follow line 1: it was written after another line");
+  });
+
+  it.each([
+    ["missing", ""],
+    ["replaced by another byte", "x"],
+    ["replaced by zeros", "\0".repeat(100)],
+  ])("keeps a whole last line whose newline is %s (issue 14, D5), and restores the newline", async (_, instead) => {
+    await fourLines();
+    const text = await readFile(log(), "utf8");
+    await writeFile(log(), text.slice(0, -1) + instead);
+    const warnings: string[] = [];
+    const second = createEmulator({ dataDir: dir, onWarning: (message) => warnings.push(message) });
+    // The DELETE of line 4 holds: `gone` stays gone, and `keep` has its PATCH.
+    expect([...(await second.store()).all()].map((image) => [image.id, image.meta])).toEqual([["keep", { v: 2 }]]);
+    expect(warnings).toEqual([`${log()}: line 4 is whole (its checksum holds) but its newline was missing or damaged; kept it and restored the newline`]);
+    expect(await readFile(log(), "utf8")).toBe(text);
+    expect((await upload(second, { id: "after" })).status).toBe(200);
+    await second.close();
+    const third = createEmulator({ dataDir: dir });
+    expect([...(await third.store()).all()].map((image) => image.id).sort()).toEqual(["after", "keep"]);
+    await third.close();
+  });
+
+  it("refuses a whole last line without a newline that does not follow the one before", async () => {
+    const [one, two, three] = await fourLines();
+    await writeFile(log(), `${one}\n${two}\n${three}\n${one}`);
+    await expectRefused("line 4 is out of place: it was written as line 1");
+  });
+
+  /** A line as the emulator wrote them before lines carried a number: `<crc32> <record>`. */
+  const formatOneLine = (record: unknown): string => {
+    const json = JSON.stringify(record);
+    return `${crc32(Buffer.from(json)).toString(16).padStart(8, "0")} ${json}`;
+  };
+  const row = (id: string, meta: Record<string, unknown>) => ({
+    id, customId: true, creator: null, meta, requireSignedURLs: false, uploaded: T0, draft: true,
+    uploadExpires: null, filename: null, format: null, blob: null,
+  });
+
+  it("opens a log written in the older format (no line numbers), and rewrites it in the current one", async () => {
+    await mkdir(dir, { recursive: true });
+    await writeLines([
+      formatOneLine({ t: "put", image: row("a", { n: 1 }) }),
+      formatOneLine({ t: "batch", changes: [{ t: "put", image: row("b", { n: 2 }) }, { t: "put", image: row("c", { n: 3 }) }] }),
+      formatOneLine({ t: "del", id: "c" }),
+      formatOneLine({ t: "put", image: row("a", { n: 4 }) }),
+    ]);
+    const first = createEmulator({ dataDir: dir, now: clock.now });
+    expect([...(await first.store()).all()].map((image) => [image.id, image.meta]).sort()).toEqual([["a", { n: 4 }], ["b", { n: 2 }]]);
+    expect((await upload(first, { id: "d" })).status).toBe(200);
+    await first.close();
+    const lines = await readLines();
+    expect(lines).toHaveLength(3);
+    lines.forEach((line, i) => expect(line).toMatch(new RegExp(`^[0-9a-f]{8} \\{"v":2,"n":${i + 1},"prev":"`)));
+    const second = createEmulator({ dataDir: dir });
+    expect([...(await second.store()).all()].map((image) => image.id).sort()).toEqual(["a", "b", "d"]);
+    await second.close();
+  });
+
+  it("refuses a log whose lines mix the two formats", async () => {
+    const [one, two] = await fourLines();
+    await writeLines([one!, two!, formatOneLine({ t: "del", id: "keep" })]);
+    await expectRefused("line 3 is in log format 1, but line 1 is in format 2: lines were mixed in from another log");
+  });
+
+  it("refuses a line in a format a newer imgmeta wrote, saying so", async () => {
+    const [one, two] = await fourLines();
+    const json = JSON.stringify({ v: 3, n: 3, prev: "", record: {} });
+    await writeLines([one!, two!, `${crc32(Buffer.from(json)).toString(16).padStart(8, "0")} ${json}`]);
+    await expectRefused("line 3 is in log format 3, which a newer imgmeta wrote; this one reads formats 1 and 2");
+  });
+
+  it("cannot tell whole lines cut off the end from writes that never happened (as the README says)", async () => {
+    const [one, two] = await fourLines();
+    await writeLines([one!, two!]);
+    const cut = createEmulator({ dataDir: dir });
+    expect([...(await cut.store()).all()].map((image) => [image.id, image.meta]).sort()).toEqual([["gone", { v: 1 }], ["keep", { v: 1 }]]);
+    await cut.close();
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import Cloudflare, { toFile, type APIError } from "cloudflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toListParams } from "../../src/integrations/index.js";
 import { ErrorCode } from "../../src/server/index.js";
 import { ACCOUNT, IMAGES, startEmulator, T0, testClock, type Running } from "../support/emulator.js";
 
@@ -243,6 +244,13 @@ describe("images.v2.list", () => {
     expect(await list({}, { creator: "" })).toEqual(["e", "c"]);
     expect(await list({}, { creator: null })).toEqual(["e", "c"]);
     expect(await list({}, { creator: "nobody" })).toEqual([]);
+  });
+
+  it("selects by names holding line breaks, as toListParams sends them through the SDK", async () => {
+    const wanted = await upload({ metadata: { suite: "line-breaks", "a\nb": { "c\u2028d\r": "x" } } });
+    await upload({ metadata: { suite: "line-breaks", "a\nb": { "c\u2028d\r": "y" } } });
+    const page = await client.images.v2.list({ account_id: ACCOUNT, ...toListParams('suite = "line-breaks" and `a\nb`.`c\u2028d\r` = "x"') });
+    expect(page.images?.map((image) => image.id)).toEqual([wanted]);
   });
 
   it("refuses bad filters with BadRequestError carrying the library's messages", async () => {

@@ -11,6 +11,7 @@ import { toApiImage } from "../../src/server/images.js";
 import { renderImages } from "../../src/server/listing.js";
 import { CursorTable } from "../../src/server/pagination.js";
 import { demoImages } from "../../src/server/seed.js";
+import { randomToken, TOKEN_PATTERN } from "../../src/server/tokens.js";
 import { IMAGES } from "../support/emulator.js";
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -103,6 +104,14 @@ describe("continuation tokens", () => {
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).errors[0]!.code).toBe(ErrorCode.invalidListParameter);
     expect(table.resolve("", "asc")).toBeUndefined();
+  });
+});
+
+describe("random tokens", () => {
+  it("are 22 base64url characters, without padding", () => {
+    const tokens = Array.from({ length: 500 }, randomToken);
+    for (const token of tokens) expect(token).toMatch(TOKEN_PATTERN);
+    expect(new Set(tokens).size).toBe(tokens.length);
   });
 });
 
