@@ -67,7 +67,9 @@ export function adoptFragmentToken(page: PageWindow): void {
   const { token, rest } = splitFragment(page.location.hash);
   if (token === undefined && rest === page.location.hash.replace(/^#/, "")) return;
   if (token !== undefined) page.sessionStorage.setItem(STORAGE_KEY, token);
-  const url = page.location.href.replace(/#.*$/, "") + (rest === "" ? "" : `#${rest}`);
+  const href = page.location.href;
+  const hash = href.indexOf("#"); // (not /#.*$/: tried at every "#", that pattern is quadratic)
+  const url = (hash < 0 ? href : href.slice(0, hash)) + (rest === "" ? "" : `#${rest}`);
   page.history.replaceState(null, "", url);
 }
 
