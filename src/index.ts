@@ -27,6 +27,7 @@ export { FilterError, formatIssue, type Issue, type IssueCode, type Severity } f
 export {
   DEFAULT_LIMITS,
   MAX_CONTINUATION_TOKEN_LENGTH,
+  NESTING_CEILING,
   PER_PAGE_RANGE,
   type LimitOptions,
   type Limits,

@@ -18,9 +18,17 @@ import {
   type Span,
 } from "./ast.js";
 import { canonicalText, formatScalar } from "./format.js";
+import { checkNesting } from "./nesting.js";
 
-/** Returns the normal form of a filter. Spans of the original nodes are kept where a node survives. */
+/**
+ * Returns the normal form of a filter. Spans of the original nodes are kept where a node survives.
+ * @throws FilterError (`nesting-too-deep`) for a filter nested deeper than `NESTING_CEILING`.
+ */
 export function normalize(filter: FilterNode): FilterNode {
+  return normalizeNode(checkNesting(filter));
+}
+
+function normalizeNode(filter: FilterNode): FilterNode {
   switch (filter.type) {
     case "all":
       return filter;
@@ -32,9 +40,9 @@ export function normalize(filter: FilterNode): FilterNode {
     case "not":
       return normalizeNot(filter.operand, filter.span);
     case "and":
-      return normalizeAnd(filter.operands.map(normalize), filter.span);
+      return normalizeAnd(filter.operands.map(normalizeNode), filter.span);
     case "or":
-      return normalizeOr(filter.operands.map(normalize), filter.span);
+      return normalizeOr(filter.operands.map(normalizeNode), filter.span);
   }
 }
 
@@ -61,7 +69,7 @@ function uniqueLiterals(values: readonly Literal[]): Literal[] {
 }
 
 function normalizeNot(operand: FilterNode, span: Span | undefined): FilterNode {
-  const inner = normalize(operand);
+  const inner = normalizeNode(operand);
   if (inner.type === "not") return inner.operand;
   if (inner.type === "compare" && inner.op === "ne") return { ...inner, op: "eq" };
   if (inner.type === "in" && inner.negated) return { ...inner, negated: false };

@@ -4,6 +4,7 @@
 import type { Filter } from "./ast.js";
 import { FilterError, locateIssues } from "./issues.js";
 import { resolveLimits, type LimitOptions } from "./limits.js";
+import { checkNesting } from "./nesting.js";
 import { readFilter } from "./syntax/read.js";
 
 /** Options for {@link parse}. */
@@ -19,4 +20,13 @@ export function parse(text: string, options?: ParseOptions): Filter {
   const { filter, issues } = readFilter(text, resolveLimits(options));
   if (issues.length > 0 || !filter) throw new FilterError(locateIssues(text, issues), text);
   return filter;
+}
+
+/**
+ * The filter a function was given: text parsed with {@link parse}, or a filter measured against the
+ * nesting ceiling (a hand-built one can nest as deep as it likes, and every function walks it recursively).
+ * @throws FilterError for text that does not parse, or a filter nested too deep (`nesting-too-deep`).
+ */
+export function filterOf(filterOrText: Filter | string, options?: ParseOptions): Filter {
+  return typeof filterOrText === "string" ? parse(filterOrText, options) : checkNesting(filterOrText);
 }

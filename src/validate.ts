@@ -7,6 +7,7 @@ import { scalarType, type CompareNode, type Field, type FilterNode, type InNode,
 import { formatField } from "./format.js";
 import { issueAt, type Issue } from "./issues.js";
 import { resolveLimits, type LimitOptions, type Limits } from "./limits.js";
+import { nestingIssue, tooDeepNode } from "./nesting.js";
 import { normalize } from "./normalize.js";
 import { hasLoneSurrogate } from "./unicode.js";
 
@@ -21,11 +22,14 @@ export function conjuncts(normal: FilterNode): readonly FilterNode[] {
 
 /**
  * Checks that a filter can be sent to `GET /accounts/{id}/images/v2` as query parameters.
- * Returns every problem (empty when it can); never throws for any filter.
+ * Returns every problem (empty when it can; `nesting-too-deep` alone for a filter nested deeper than
+ * `NESTING_CEILING`); never throws for any filter.
  * @throws RangeError when a limit in `options` is invalid (see `LimitOptions`).
  */
 export function validate(filter: FilterNode, options?: ValidateOptions): Issue[] {
-  return validateNormal(normalize(filter), resolveLimits(options));
+  const limits = resolveLimits(options);
+  const deep = tooDeepNode(filter);
+  return deep ? [nestingIssue(deep)] : validateNormal(normalize(filter), limits);
 }
 
 /** {@link validate} for a filter already in normal form. */

@@ -4,12 +4,12 @@
 import fc from "fast-check";
 import { describe, it } from "vitest";
 import { SEED } from "./support/arbitraries.js";
-import { campaign } from "./fuzz/campaign.js";
+import { campaign, runsFor } from "./fuzz/campaign.js";
 
 describe("fuzz", () => {
   for (const [name, property] of Object.entries(campaign)) {
     it(name, () => {
-      fc.assert(property as fc.IProperty<unknown[]>, { seed: SEED, numRuns: 1500 });
-    });
+      fc.assert(property as fc.IProperty<unknown[]>, { seed: SEED, numRuns: runsFor(name, 1500) });
+    }, 60_000);
   }
 });

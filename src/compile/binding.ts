@@ -7,7 +7,7 @@ import type { CompareNode, FilterNode, InNode, Scalar } from "../ast.js";
 import { FilterError, hasErrors, issueAt, locateIssues, type Issue } from "../issues.js";
 import { resolveLimits, type LimitOptions } from "../limits.js";
 import { normalize } from "../normalize.js";
-import { parse } from "../parse.js";
+import { filterOf } from "../parse.js";
 import { conjuncts, validateNormal } from "../validate.js";
 
 /** The operators of one path, as `@cloudflare/workers-types` declares `ImageMetadataFilterOperators`. */
@@ -41,13 +41,13 @@ interface PathConditions {
 
 /**
  * The filter as the binding's `filter` option.
- * @throws FilterError when the text does not parse or the binding cannot express the filter: negations,
- *   `or` across fields, `creator` (pass it as `list({ creator })`), conditions that can never all hold, and
- *   everything the REST API refuses too.
+ * @throws FilterError when the text does not parse, a filter is nested too deep (`nesting-too-deep`), or the
+ *   binding cannot express the filter: negations, `or` across fields, `creator` (pass it as
+ *   `list({ creator })`), conditions that can never all hold, and everything the REST API refuses too.
  */
 export function toBindingFilter(filterOrText: FilterNode | string, options?: LimitOptions): BindingFilter {
   const text = typeof filterOrText === "string" ? filterOrText : undefined;
-  const filter = text === undefined ? (filterOrText as FilterNode) : parse(text, options);
+  const filter = filterOf(filterOrText, options);
   const normal = normalize(filter);
   const issues: Issue[] = [];
   const byPath = new Map<string, PathConditions>();

@@ -7,7 +7,7 @@ import type { FilterNode } from "../ast.js";
 import { FilterError, issueAt, locateIssues } from "../issues.js";
 import { resolveLimits, type LimitOptions, type Limits } from "../limits.js";
 import { normalize } from "../normalize.js";
-import { parse } from "../parse.js";
+import { filterOf } from "../parse.js";
 import { conjuncts, validateNormal } from "../validate.js";
 import { compileParams } from "./query.js";
 
@@ -41,11 +41,12 @@ export interface Plan {
  * Splits a filter into pushed parameters and a local residual. Conditions that narrow the result most go
  * first: equalities, then lists (shortest first), then ranges; conditions beyond the API's limits, and
  * everything it cannot express (`or` across fields, negations, lists with `|`...), stay in the residual.
- * @throws FilterError when the text does not parse, or when `allowResidual` is false and a residual is needed.
+ * @throws FilterError when the text does not parse, a filter is nested too deep (`nesting-too-deep`), or
+ *   `allowResidual` is false and a residual is needed.
  */
 export function plan(filterOrText: FilterNode | string, options?: PlanOptions): Plan {
   const text = typeof filterOrText === "string" ? filterOrText : undefined;
-  const filter = text === undefined ? (filterOrText as FilterNode) : parse(text, options);
+  const filter = filterOf(filterOrText, options);
   const limits = resolveLimits(options);
   const normal = normalize(filter);
 

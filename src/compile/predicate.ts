@@ -11,7 +11,7 @@
  * The predicate never throws: a record whose access throws (a hostile getter) simply does not match.
  */
 import type { CompareNode, FilterNode, InNode, Scalar } from "../ast.js";
-import { parse, type ParseOptions } from "../parse.js";
+import { filterOf, type ParseOptions } from "../parse.js";
 
 /** What a predicate reads of an image: its creator and its metadata (`meta`, as the API returns it). */
 export interface ImageRecord {
@@ -31,11 +31,10 @@ const isArray = Array.isArray;
 
 /**
  * Compiles a filter (or filter text, parsed with {@link parse}) into a predicate.
- * @throws FilterError when the text does not parse.
+ * @throws FilterError when the text does not parse, or a filter is nested too deep (`nesting-too-deep`).
  */
 export function toPredicate(filterOrText: FilterNode | string, options?: ParseOptions): Predicate {
-  const filter = typeof filterOrText === "string" ? parse(filterOrText, options) : filterOrText;
-  const match = compile(filter);
+  const match = compile(filterOf(filterOrText, options));
   return (image) => {
     try {
       return match(image);
@@ -197,8 +196,9 @@ function segmentReader(key: string): Read {
 
 /**
  * A metadata condition. The common shapes (one or two segments that are not array keys) are fused into
- * one closure that reads `o[key]` directly and checks own-ness only once the value test has passed: an
- * inherited value must not match, and most records fail the test first, so the check costs little.
+ * one closure that reads `o[key]` directly and checks own-ness, and that no object on the way is an
+ * array, only once the value test has passed: an inherited value, or a property added to an array, must
+ * not match, and most records fail the test first, so the checks cost little.
  */
 function metaMatch(path: readonly string[], node: CompareNode | InNode): Match {
   const test = valueTest(node);
@@ -208,12 +208,12 @@ function metaMatch(path: readonly string[], node: CompareNode | InNode): Match {
     if (equal !== undefined) {
       return (image) => {
         const meta = image.meta as Record<string, unknown> | null | undefined;
-        return typeof meta === "object" && meta !== null && meta[key] === equal && hasOwn(meta, key);
+        return typeof meta === "object" && meta !== null && meta[key] === equal && hasOwn(meta, key) && !isArray(meta);
       };
     }
     return (image) => {
       const meta = image.meta as Record<string, unknown> | null | undefined;
-      return typeof meta === "object" && meta !== null && test(meta[key]) && hasOwn(meta, key);
+      return typeof meta === "object" && meta !== null && test(meta[key]) && hasOwn(meta, key) && !isArray(meta);
     };
   }
   if (path.length === 2 && !isArrayKey(path[0]!) && !isArrayKey(path[1]!)) {
@@ -223,14 +223,14 @@ function metaMatch(path: readonly string[], node: CompareNode | InNode): Match {
         const meta = image.meta as Record<string, unknown> | null | undefined;
         if (typeof meta !== "object" || meta === null) return false;
         const child = meta[outer] as Record<string, unknown> | null | undefined;
-        return typeof child === "object" && child !== null && !isArray(child) && child[inner] === equal && hasOwn(child, inner) && hasOwn(meta, outer);
+        return typeof child === "object" && child !== null && child[inner] === equal && hasOwn(child, inner) && hasOwn(meta, outer) && !isArray(child) && !isArray(meta);
       };
     }
     return (image) => {
       const meta = image.meta as Record<string, unknown> | null | undefined;
       if (typeof meta !== "object" || meta === null) return false;
       const child = meta[outer] as Record<string, unknown> | null | undefined;
-      return typeof child === "object" && child !== null && !isArray(child) && test(child[inner]) && hasOwn(child, inner) && hasOwn(meta, outer);
+      return typeof child === "object" && child !== null && test(child[inner]) && hasOwn(child, inner) && hasOwn(meta, outer) && !isArray(child) && !isArray(meta);
     };
   }
   const readers = path.map(segmentReader);

@@ -13,7 +13,7 @@ import {
   type LimitOptions,
 } from "../limits.js";
 import { normalize } from "../normalize.js";
-import { parse } from "../parse.js";
+import { filterOf } from "../parse.js";
 import { hasLoneSurrogate } from "../unicode.js";
 import { conjuncts, validateNormal } from "../validate.js";
 
@@ -30,7 +30,8 @@ export interface QueryOptions extends LimitOptions {
 /**
  * The parameters as `URLSearchParams`. (Its `toString()` percent-encodes everything but writes a space as
  * `+`; {@link toQueryString} writes `%20`, as the official SDK does.)
- * @throws FilterError with every issue when the filter does not parse or the API cannot express it.
+ * @throws FilterError with every issue when the filter does not parse, is nested too deep
+ *   (`nesting-too-deep`) or the API cannot express it.
  */
 export function toSearchParams(filterOrText: FilterNode | string, options?: QueryOptions): URLSearchParams {
   return new URLSearchParams(compileParams(filterOrText, options));
@@ -57,7 +58,7 @@ export function formatQuery(pairs: Iterable<readonly [string, string]>): string 
 /** The `[key, value]` pairs of a filter and list options, in order. */
 export function compileParams(filterOrText: FilterNode | string, options?: QueryOptions): [string, string][] {
   const text = typeof filterOrText === "string" ? filterOrText : undefined;
-  const filter = text === undefined ? (filterOrText as FilterNode) : parse(text, options);
+  const filter = filterOf(filterOrText, options);
   // The options are not part of the text: their issues come without a code frame.
   const badOptions = listOptionIssues(options);
   if (badOptions.length > 0) throw new FilterError(badOptions);

@@ -20,8 +20,9 @@ export interface ListParams {
 
 /**
  * The filter as SDK list params.
- * @throws FilterError when the API cannot express the filter, or when two filters would need the same
- *   key (the SDK's `meta` object cannot hold a key twice; use `toSearchParams` with your own request).
+ * @throws FilterError when the text does not parse, a filter is nested too deep, the API cannot express it,
+ *   or two filters would need the same key (the SDK's `meta` object cannot hold a key twice; use
+ *   `toSearchParams` with your own request).
  */
 export function toListParams(filterOrText: FilterNode | string, options?: Pick<QueryOptions, "limits">): ListParams {
   const meta: Record<string, string> = {};

@@ -19,7 +19,7 @@
  */
 import type { CompareNode, FilterNode, InNode, Scalar } from "../ast.js";
 import { FilterError, issueAt, type Issue } from "../issues.js";
-import { parse, type ParseOptions } from "../parse.js";
+import { filterOf, type ParseOptions } from "../parse.js";
 import { hasLoneSurrogate } from "../unicode.js";
 
 /** The SQL dialects {@link toSql} writes: SQLite (and Cloudflare D1) or Postgres. */
@@ -54,8 +54,8 @@ export interface SqlFragment {
  * const { sql, params } = toSql('status = "active" and priority >= 4', { dialect: "sqlite" });
  * await env.DB.prepare(`SELECT id FROM images WHERE ${sql}`).bind(...params).all();
  * ```
- * @throws FilterError when the text does not parse (with its syntax issues) or an option is invalid
- * (`invalid-sql-dialect`, `invalid-column-name`).
+ * @throws FilterError when the text does not parse (with its syntax issues), a filter is nested too deep
+ * (`nesting-too-deep`), or an option is invalid (`invalid-sql-dialect`, `invalid-column-name`).
  */
 export function toSql(filterOrText: FilterNode | string, options: SqlOptions): SqlFragment {
   const issues: Issue[] = [];
@@ -64,7 +64,7 @@ export function toSql(filterOrText: FilterNode | string, options: SqlOptions): S
   const creatorColumn = quoteColumn(options.creatorColumn ?? "creator", "creatorColumn", issues);
   // The options are not part of the text: their issues come without a code frame.
   if (issues.length > 0) throw new FilterError(issues);
-  const filter = typeof filterOrText === "string" ? parse(filterOrText, options) : filterOrText;
+  const filter = filterOf(filterOrText, options);
   const params = new Params(dialect === "sqlite" ? "?" : "$");
   const sql =
     dialect === "sqlite"

@@ -93,10 +93,11 @@ export class ImagesApiError extends Error {
 
 /**
  * Yields exactly the images `filter` selects, walking every page.
- * @throws FilterError when the filter text does not parse or `perPage`/`sortOrder` are out of the API's
- *   bounds; ImagesApiError when the API answers with an error (after the retries), with something that is
- *   not a page of images, or with a continuation token it gave before (no endless walk); the error of `fetch`
- *   when no answer comes (after the retries); the signal's reason when aborted.
+ * @throws FilterError when the filter text does not parse, a filter is nested too deep (`nesting-too-deep`),
+ *   or `perPage`/`sortOrder` are out of the API's bounds; ImagesApiError when the API answers with an
+ *   error (after the retries), with something that is not a page of images, or with a continuation token
+ *   it gave before (no endless walk); the error of `fetch` when no answer comes (after the retries); the
+ *   signal's reason when aborted.
  */
 export async function* listImages(source: ImagesSdkClient | FetchSource, options: ListImagesOptions): AsyncGenerator<Image, void, undefined> {
   const sdk = isSdkClient(source);

@@ -20,9 +20,20 @@ import {
   type Issue,
   type Suggestion,
 } from "../index.js";
+import {
+  adoptFragmentToken,
+  ANY_ACCOUNT,
+  authorization,
+  forgetToken,
+  isWellFormedToken,
+  listUrl,
+  loadConfig,
+  storedToken,
+  storeToken,
+  type PlaygroundConfig,
+} from "./access.js";
 import { inferSchema } from "./schema.js";
 
-const ACCOUNT = "playground";
 const PER_PAGE = 60;
 
 const input = element<HTMLInputElement>("filter");
@@ -35,6 +46,9 @@ const fieldsText = element<HTMLElement>("fields");
 const statusText = element<HTMLElement>("status");
 const imagesGrid = element<HTMLElement>("images");
 const moreButton = element<HTMLButtonElement>("more");
+const tokenForm = element<HTMLFormElement>("token-form");
+const tokenInput = element<HTMLInputElement>("token");
+const tokenProblem = element<HTMLElement>("token-problem");
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -47,6 +61,9 @@ let items: readonly Suggestion[] = [];
 let selected = 0;
 let replace = { from: 0, to: 0 };
 let search: Search | undefined;
+/** What the emulator said (see access.ts); undefined until it has. */
+let config: PlaygroundConfig | undefined;
+let token: string | undefined;
 
 // ---------------------------------------------------------------------------------------------------
 // The box: highlighting and squiggles.
@@ -242,10 +259,7 @@ async function loadPage(current: Search): Promise<void> {
   if (current.token) query.set("continuation_token", current.token);
   statusText.textContent = "Searching…";
   try {
-    const response = await fetch(`/client/v4/accounts/${ACCOUNT}/images/v2?${query}`, {
-      headers: { authorization: "Bearer playground" },
-      signal: current.controller.signal,
-    });
+    const response = await listImages(query, current.controller.signal);
     const body = (await response.json()) as { success: boolean; result: { images: Image[]; continuation_token: string | null } | null; errors: { message: string }[] };
     if (!response.ok || !body.result) throw new Error(body.errors.map((error) => error.message).join("; "));
     const page = body.result.images;
@@ -318,7 +332,7 @@ moreButton.addEventListener("click", () => {
 /** The field schema, inferred from the first page of images, so that completions know the data. */
 async function loadFields(): Promise<void> {
   try {
-    const response = await fetch(`/client/v4/accounts/${ACCOUNT}/images/v2?per_page=1000`, { headers: { authorization: "Bearer playground" } });
+    const response = await listImages(new URLSearchParams({ per_page: "1000" }));
     const body = (await response.json()) as { result: { images: Image[] } | null };
     fields = inferSchema((body.result?.images ?? []).map((image) => image.meta));
   } catch {
@@ -334,7 +348,54 @@ async function loadFields(): Promise<void> {
   render();
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Access: the account and the token (see access.ts).
+
+/** A List images V2 request; a token the emulator refuses is forgotten, and asked for again. */
+async function listImages(query: URLSearchParams, signal?: AbortSignal): Promise<Response> {
+  if (!config || (config.tokenRequired && token === undefined)) throw new Error("the emulator needs its token: give it above");
+  const response = await fetch(listUrl(config, query), { headers: { authorization: authorization(config, token) }, signal: signal ?? null });
+  if (config.tokenRequired && (response.status === 401 || response.status === 403)) {
+    forgetToken(sessionStorage);
+    token = undefined;
+    askForToken("The emulator refused this token.");
+  }
+  return response;
+}
+
+function askForToken(problem = ""): void {
+  tokenProblem.textContent = problem;
+  tokenForm.hidden = false;
+  tokenInput.focus();
+}
+
+tokenForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const given = tokenInput.value.trim();
+  if (!isWellFormedToken(given)) {
+    askForToken("A token is letters, digits and - . _ ~ + / (no spaces).");
+    return;
+  }
+  token = given;
+  storeToken(sessionStorage, given);
+  tokenInput.value = "";
+  tokenForm.hidden = true;
+  begin();
+});
+
+function begin(): void {
+  startSearch();
+  void loadFields().then(() => input.focus());
+}
+
+adoptFragmentToken(window);
 input.value = new URLSearchParams(location.search).get("q") ?? "";
 render();
-startSearch();
-void loadFields().then(() => input.focus());
+void loadConfig()
+  .catch((): PlaygroundConfig => ({ accountId: ANY_ACCOUNT, tokenRequired: false }))
+  .then((loaded) => {
+    config = loaded;
+    token = storedToken(sessionStorage);
+    if (config.tokenRequired && token === undefined) askForToken();
+    else begin();
+  });

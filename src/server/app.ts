@@ -6,6 +6,7 @@
 import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
 import { FilterError, fromSearchParams, PER_PAGE_RANGE, toPredicate, type FilterNode } from "../index.js";
+import { ANY_ACCOUNT, CONFIG_PATH, type PlaygroundConfig } from "../playground/access.js";
 import { checkCredentials, type AuthOptions } from "./auth.js";
 import { readForm, readJson } from "./body.js";
 import { equalities } from "./equality.js";
@@ -255,9 +256,14 @@ export function createApp(context: AppContext): Hono<AppEnv> {
   });
 
   const app = new Hono<AppEnv>();
-  // The playground: a search box over this emulator's own list endpoint (when the page was given).
+  // The playground: a search box over this emulator's own list endpoint (when the page was given), and
+  // what it needs to know to list: the account, and whether a token is needed (never the token).
   const playground = context.playground;
-  if (playground !== undefined) app.get("/", (c) => c.html(playground));
+  if (playground !== undefined) {
+    app.get("/", (c) => c.html(playground));
+    const config: PlaygroundConfig = { accountId: context.accountId ?? ANY_ACCOUNT, tokenRequired: context.auth.token !== undefined };
+    app.get(CONFIG_PATH, (c) => c.json(config));
+  }
   app.route("/client/v4", api);
   app.route("/", api);
 

@@ -3,6 +3,7 @@
  * SDK at it.
  */
 import { parseArgs } from "node:util";
+import { playgroundUrl } from "../playground/access.js";
 import { createEmulator, type Emulator, type ListeningEmulator } from "./index.js";
 import { readPlayground } from "./playground.js";
 
@@ -100,7 +101,8 @@ export function banner(url: string, options: ServeOptions, playground = true): s
   const account = options.accountId ?? "my-account";
   return [
     `imgmeta emulator listening on ${url}`,
-    playground ? `  playground: ${url}/` : "  playground: not built (npm run build makes dist/playground.html)",
+    // With --token, the playground's address carries it in the fragment, which the browser never sends.
+    playground ? `  playground: ${playgroundUrl(url, options.token)}` : "  playground: not built (npm run build makes dist/playground.html)",
     `  store: ${options.dataDir === undefined ? "in memory" : `persisted in ${options.dataDir}`}` +
       (options.seed > 0 ? ` (seeded with ${options.seed} demo images when empty)` : ""),
     `  auth: ${options.token === undefined ? "any well-formed token or key" : "only the --token given"}` +

@@ -6,7 +6,7 @@ import type { IRecognitionException, IToken, TokenType } from "chevrotain";
 import type { Filter, Span } from "../ast.js";
 import { didYouMean } from "../assist/did-you-mean.js";
 import { issueAt, lineColumn, withReplacement, type Issue } from "../issues.js";
-import type { Limits } from "../limits.js";
+import { NESTING_CEILING, type Limits } from "../limits.js";
 import { lex } from "./lexer.js";
 import { sharedParser, UNTERMINATED, type ErrorFacts } from "./parser.js";
 import * as t from "./tokens.js";
@@ -71,7 +71,8 @@ export function readFilter(text: string, limits: Limits): ReadResult {
     issues.push(
       issueAt(
         "nesting-too-deep",
-        `parentheses and "not"s are nested more than ${limits.maxNestingDepth} deep here`,
+        `parentheses and "not"s are nested more than ${limits.maxNestingDepth} deep here` +
+          (limits.maxNestingDepth === NESTING_CEILING ? " (the most any limit allows: deeper filters would overflow the stack)" : ""),
         tokenSpan(tooDeep, text),
       ),
     );
@@ -88,7 +89,7 @@ export function readFilter(text: string, limits: Limits): ReadResult {
   try {
     root = parser.filter();
   } catch (error) {
-    // Only reachable when a caller raises maxNestingDepth past what the stack can hold.
+    // Only reachable on a stack too small for NESTING_CEILING parentheses, or when called with most of it used.
     if (!(error instanceof RangeError)) throw error;
     issues.push(issueAt("nesting-too-deep", "the filter is nested too deeply to be read", { start: 0, end: text.length }));
     return { filter: undefined, issues: sortIssues(issues) };

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPlayground } from "../../scripts/build-playground.js";
+import { playgroundUrl } from "../../src/playground/access.js";
 import { createEmulator, type Emulator, type ListeningEmulator } from "../../src/server/index.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -135,5 +136,86 @@ describe("the playground", () => {
     await page.waitForFunction(() => !/Searching/.test(document.getElementById("status")?.textContent ?? "") && !(document.getElementById("more") as HTMLButtonElement).disabled);
     const ids = await page.locator("#images .card").evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset["id"]));
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe("the playground with --token and --account", () => {
+  const TOKEN = "s3cret+token/with=";
+  let guarded: Emulator;
+  let guardedServer: ListeningEmulator;
+  let accountOnly: Emulator;
+  let accountOnlyServer: ListeningEmulator;
+
+  beforeAll(async () => {
+    const html = await buildPlayground();
+    guarded = createEmulator({ seed: 40, token: TOKEN, accountId: "acct-1", playground: html });
+    guardedServer = await guarded.listen({ port: 0 });
+    accountOnly = createEmulator({ seed: 40, accountId: "acct-2", playground: html });
+    accountOnlyServer = await accountOnly.listen({ port: 0 });
+  });
+
+  afterAll(async () => {
+    await guarded?.close();
+    await accountOnly?.close();
+  });
+
+  /** A fresh tab in a context of its own (its own session storage), with every request's URL recorded. */
+  async function freshTab(): Promise<{ tab: Page; urls: string[] }> {
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    tab.on("pageerror", (error) => {
+      throw error;
+    });
+    const urls: string[] = [];
+    tab.on("request", (request) => urls.push(request.url()));
+    return { tab, urls };
+  }
+
+  const shown = (tab: Page) => tab.waitForFunction(() => /^\d+ images?/.test(document.getElementById("status")?.textContent ?? ""));
+
+  it("opened at the address the banner prints, lists the account, and takes the token out of the address bar", async () => {
+    const { tab, urls } = await freshTab();
+    await tab.goto(playgroundUrl(guardedServer.url, TOKEN));
+    await shown(tab);
+    expect(await tab.locator("#images .card").count()).toBeGreaterThan(10);
+    expect(await tab.locator("#token-form").isHidden()).toBe(true);
+    expect(tab.url()).toBe(`${guardedServer.url}/`); // replaced, not pushed: no history entry keeps it
+    // No request carried the token in its address: only in the Authorization header.
+    expect(urls.filter((url) => url.includes("s3cret"))).toEqual([]);
+    expect(urls.some((url) => url.includes("/accounts/acct-1/images/v2"))).toBe(true);
+
+    // A reload, without the fragment, still lists: the tab keeps the token for its session.
+    await tab.reload();
+    await shown(tab);
+    await tab.context().close();
+  });
+
+  it("opened without the token, asks for it, refuses a wrong one, and lists with the right one", async () => {
+    const { tab } = await freshTab();
+    await tab.goto(`${guardedServer.url}/`);
+    await tab.locator("#token-form").waitFor({ state: "visible" });
+    expect(await tab.locator("#images .card").count()).toBe(0);
+
+    await tab.locator("#token").fill("wrong-token");
+    await tab.locator("#token-form button").click();
+    await tab.waitForFunction(() => (document.getElementById("token-problem")?.textContent ?? "").includes("refused"));
+    expect(await tab.locator("#token-form").isVisible()).toBe(true);
+
+    await tab.locator("#token").fill(TOKEN);
+    await tab.locator("#token-form button").click();
+    await shown(tab);
+    expect(await tab.locator("#token-form").isHidden()).toBe(true);
+    expect(await tab.locator("#images .card").count()).toBeGreaterThan(10);
+    await tab.context().close();
+  });
+
+  it("with --account alone, lists that account without asking for a token", async () => {
+    const { tab, urls } = await freshTab();
+    await tab.goto(`${accountOnlyServer.url}/`);
+    await shown(tab);
+    expect(await tab.locator("#token-form").isHidden()).toBe(true);
+    expect(await tab.locator("#images .card").count()).toBeGreaterThan(10);
+    expect(urls.some((url) => url.includes("/accounts/acct-2/images/v2"))).toBe(true);
+    await tab.context().close();
   });
 });

@@ -4,19 +4,25 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
+import type { FilterNode } from "../../src/ast.js";
+import { toSql } from "../../src/compile/sql.js";
 import {
   check,
   FilterError,
   format,
   fromSearchParams,
+  normalize,
   parse,
+  plan,
   suggest,
   tokenize,
   toPredicate,
   toQueryString,
   toSearchParams,
+  validate,
   type ImageRecord,
 } from "../../src/index.js";
+import { toBindingFilter, toListParams } from "../../src/integrations/index.js";
 import { filterArb, imageArb } from "../support/arbitraries.js";
 import { stripSpans } from "../support/spans.js";
 
@@ -84,6 +90,44 @@ export function onlyFilterErrors(run: () => unknown): void {
   }
 }
 
+/** Every limit that could stop a deep filter before the nesting ceiling does, raised. */
+const RAISED = { limits: { maxNestingDepth: Infinity, maxInputLength: Infinity } } as const;
+
+const OPENERS = ["not ", "!", "(", "not (", "!(", "a = 1 and (", "b in (1) or not "];
+const MIDDLES = ["a = 1", " and ", " or ", "b in (1, 2)", "c != 2", ")", "not"];
+
+/** Texts nested around and past the nesting ceiling: runs of openers, a few conditions, closers (too few, or too many). */
+const deepTexts: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.array(fc.tuple(fc.constantFrom(...OPENERS), fc.integer({ min: 1, max: 160 })), { minLength: 1, maxLength: 3 }),
+    fc.array(fc.constantFrom(...MIDDLES), { maxLength: 4 }),
+    fc.integer({ min: 0, max: 200 }),
+  )
+  .map(([runs, middle, closers]) => runs.map(([piece, count]) => piece.repeat(count)).join("") + middle.join("") + ")".repeat(closers));
+
+/** Filters built by hand around and past the ceiling: a random filter wrapped in `not`s, `and`s and `or`s. */
+const deepFilters: fc.Arbitrary<FilterNode> = fc
+  .tuple(filterArb, fc.array(fc.constantFrom("not", "and", "or"), { maxLength: 300 }), filterArb)
+  .map(([inner, wrappers, side]) =>
+    wrappers.reduce<FilterNode>((node, kind) => (kind === "not" ? { type: "not", operand: node } : { type: kind, operands: [node, side] }), inner),
+  );
+
+/** Every function that takes a filter (text or built), with every limit raised: FilterError or an answer. */
+function readsCleanly(filter: FilterNode | string): void {
+  const parsed = () => (typeof filter === "string" ? parse(filter, RAISED) : filter);
+  onlyFilterErrors(() => validate(parsed(), RAISED));
+  onlyFilterErrors(() => normalize(parsed()));
+  onlyFilterErrors(() => format(parsed()));
+  onlyFilterErrors(() => toPredicate(filter, RAISED)({ meta: { a: 1, b: 2 } }));
+  onlyFilterErrors(() => toSearchParams(filter, RAISED));
+  onlyFilterErrors(() => toQueryString(filter, RAISED));
+  onlyFilterErrors(() => plan(filter, RAISED));
+  onlyFilterErrors(() => toListParams(filter, RAISED));
+  onlyFilterErrors(() => toBindingFilter(filter, RAISED));
+  onlyFilterErrors(() => toSql(filter, { ...RAISED, dialect: "sqlite" }));
+  onlyFilterErrors(() => toSql(filter, { ...RAISED, dialect: "postgres" }));
+}
+
 /** Records built to trip a predicate: throwing getters, proxies, cycles, odd prototypes. */
 export const hostileImages: fc.Arbitrary<ImageRecord> = fc.oneof(
   imageArb,
@@ -144,6 +188,13 @@ export const campaign = {
     }
     toQueryString(filter); // anything read from a query string can be written back
   }),
+  "with every limit raised, deep text gets only FilterError, and check, suggest and tokenize never throw": fc.property(deepTexts, (text) => {
+    check(text, RAISED);
+    suggest(text, text.length, RAISED);
+    tokenize(text, RAISED);
+    readsCleanly(text);
+  }),
+  "deep filters built by hand get only FilterError from every function": fc.property(deepFilters, (filter) => readsCleanly(filter)),
   "predicates never throw on hostile records": fc.property(filterArb, hostileImages, (filter, image) => {
     const result = toPredicate(filter)(image);
     if (typeof result !== "boolean") throw new Error("not a boolean");
@@ -155,4 +206,31 @@ export const campaign = {
     const emptyMeta = { ...image, meta: {} };
     if (predicate(inherited) !== predicate(emptyMeta)) throw new Error("an inherited property changed the result");
   }),
+  "arrays are never walked into, even with properties of their own": fc.property(filterArb, imageArb, fc.nat(), (filter, image, pick) => {
+    // An object of the record (its meta, or one of meta's objects) turned into an array with the same
+    // properties must match as an empty object does: nothing under it can be reached.
+    const meta = image.meta !== null && typeof image.meta === "object" && !Array.isArray(image.meta) ? (image.meta as Record<string, unknown>) : {};
+    const objects = Object.keys(meta).filter((key) => meta[key] !== null && typeof meta[key] === "object" && !Array.isArray(meta[key]));
+    const key = objects[pick % (objects.length + 1)]; // (undefined: meta itself)
+    const replaced = (by: object) => (key === undefined ? { ...image, meta: by } : { ...image, meta: { ...meta, [key]: by } });
+    const predicate = toPredicate(filter);
+    // (Keys an array has of its own, `length` and indexes, cannot be given to it as they are.)
+    const properties = Object.entries((key === undefined ? meta : meta[key]) as object).filter(([name]) => name !== "length" && !/^\d+$/.test(name));
+    const asArray = Object.assign([], Object.fromEntries(properties));
+    if (predicate(replaced(asArray)) !== predicate(replaced({}))) throw new Error("a property of an array changed the result");
+  }),
 } as const;
+
+/**
+ * Properties whose runs cost far more than the others' (deep text goes through Chevrotain's error
+ * recovery at every level, ~30 ms a run): they get this fraction of the runs the others get.
+ */
+export const RUN_SHARE: Readonly<Partial<Record<keyof typeof campaign, number>>> = {
+  "with every limit raised, deep text gets only FilterError, and check, suggest and tokenize never throw": 1 / 15,
+  "deep filters built by hand get only FilterError from every function": 1 / 5,
+};
+
+/** The runs a property of the campaign gets when the others get `runs`. */
+export function runsFor(name: string, runs: number): number {
+  return Math.max(1, Math.round(runs * (RUN_SHARE[name as keyof typeof campaign] ?? 1)));
+}

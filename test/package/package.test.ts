@@ -19,6 +19,7 @@ const PUBLIC_EXPORTS = [
   "DEFAULT_LIMITS",
   "FilterError",
   "MAX_CONTINUATION_TOKEN_LENGTH",
+  "NESTING_CEILING",
   "PER_PAGE_RANGE",
   "check",
   "format",
