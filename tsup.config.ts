@@ -22,8 +22,8 @@ export default defineConfig([
     ...shared,
     entry: {
       index: "src/index.ts",
-      integrations: "src/integrations/index.ts",
-      sql: "src/compile/sql.ts",
+      integrations: "src/integrations.ts",
+      sql: "src/targets/sql.ts",
       server: "src/server/index.ts",
       "server-web": "src/server/web.ts",
     },

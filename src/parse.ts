@@ -1,10 +1,10 @@
 /**
  * `parse`: filter text → {@link Filter}, throwing {@link FilterError} on syntax errors.
  */
-import type { Filter } from "./ast.js";
-import { FilterError, locateIssues } from "./issues.js";
-import { resolveLimits, type LimitOptions } from "./limits.js";
-import { checkNesting } from "./nesting.js";
+import type { Filter } from "./syntax/ast.js";
+import { FilterError, locateIssues } from "./syntax/issues.js";
+import { resolveLimits, type LimitOptions } from "./semantics/limits.js";
+import { checkNesting } from "./semantics/nesting.js";
 import { readFilter } from "./syntax/read.js";
 
 /** Options for {@link parse}. */

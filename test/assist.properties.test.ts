@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { CompareOp, FilterNode, Scalar, ScalarType } from "../src/ast.js";
+import type { CompareOp, FilterNode, Scalar, ScalarType } from "../src/syntax/ast.js";
 import { check, format, suggest, type FieldSchema, type FieldSpec } from "../src/index.js";
 import { SEED } from "./support/arbitraries.js";
 

@@ -3,7 +3,7 @@
  * highlighting, and every error at once.
  */
 import { describe, expect, it } from "vitest";
-import { editDistance, didYouMean } from "../src/assist/did-you-mean.js";
+import { editDistance, didYouMean } from "../src/syntax/did-you-mean.js";
 import { check, format, suggest, tokenize, type FieldSchema } from "../src/index.js";
 
 const fields: FieldSchema = {

@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { splitFilterKey } from "../src/compile/from-search-params.js";
+import { splitFilterKey } from "../src/targets/from-search-params.js";
 import {
   FilterError,
   format,

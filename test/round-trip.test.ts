@@ -11,12 +11,12 @@
 import Cloudflare from "cloudflare";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { CompareOp, Field, FilterNode, Literal } from "../src/ast.js";
-import { formatLiteral } from "../src/format.js";
+import type { CompareOp, Field, FilterNode, Literal } from "../src/syntax/ast.js";
+import { formatLiteral } from "../src/syntax/format.js";
 import { check, FilterError, format, fromSearchParams, normalize, plan, toQueryString, toSearchParams } from "../src/index.js";
-import { toListParams } from "../src/integrations/index.js";
-import { hasLoneSurrogate } from "../src/unicode.js";
-import { conjuncts } from "../src/validate.js";
+import { toListParams } from "../src/integrations.js";
+import { hasLoneSurrogate } from "../src/syntax/unicode.js";
+import { conjuncts } from "../src/semantics/validate.js";
 import { filterArb, numberArb, SEED, stringArb } from "./support/arbitraries.js";
 import { stripSpans } from "./support/spans.js";
 

@@ -4,9 +4,9 @@
  * a local change); the field schema says which fields and values exist.
  */
 import { tokenMatcher, type IToken, type TokenType } from "chevrotain";
-import { formatField, formatScalar, formatSegment } from "../format.js";
-import { resolveLimits, type LimitOptions } from "../limits.js";
-import { fieldSpec, type FieldSchema, type FieldSpec } from "../schema.js";
+import { formatField, formatScalar, formatSegment } from "../syntax/format.js";
+import { resolveLimits, type LimitOptions } from "../semantics/limits.js";
+import { fieldSpec, type FieldSchema, type FieldSpec } from "../semantics/schema.js";
 import { lex } from "../syntax/lexer.js";
 import { sharedParser } from "../syntax/parser.js";
 import { findTooDeep } from "../syntax/read.js";

@@ -3,7 +3,7 @@
  * with no gaps: whitespace and characters the language does not know (`error`) included.
  */
 import { tokenMatcher, type IToken } from "chevrotain";
-import { resolveLimits, type LimitOptions } from "../limits.js";
+import { resolveLimits, type LimitOptions } from "../semantics/limits.js";
 import { lex } from "../syntax/lexer.js";
 import * as t from "../syntax/tokens.js";
 

@@ -7,12 +7,12 @@
  * The filter or query string is read from standard input when no argument is given.
  */
 import { parseArgs } from "node:util";
-import { check } from "../check.js";
-import { fromSearchParams } from "../compile/from-search-params.js";
-import { toQueryString, type QueryOptions } from "../compile/query.js";
-import { format } from "../format.js";
-import { FilterError, formatIssue } from "../issues.js";
-import { PER_PAGE_RANGE } from "../limits.js";
+import { check } from "../semantics/check.js";
+import { fromSearchParams } from "../targets/from-search-params.js";
+import { toQueryString, type QueryOptions } from "../targets/query.js";
+import { format } from "../syntax/format.js";
+import { FilterError, formatIssue } from "../syntax/issues.js";
+import { PER_PAGE_RANGE } from "../semantics/limits.js";
 
 /** Where the CLI reads and writes. */
 export interface CliIO {

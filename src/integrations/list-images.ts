@@ -3,12 +3,12 @@
  * The part the API can evaluate is sent as query parameters (see `plan`), `continuation_token` pages are
  * walked, and the residual is applied locally.
  */
-import type { FilterNode } from "../ast.js";
-import { toPredicate, type ImageRecord } from "../compile/predicate.js";
-import { plan } from "../compile/plan.js";
-import { formatQuery, listOptionIssues } from "../compile/query.js";
-import { toListParams } from "../compile/sdk.js";
-import { FilterError } from "../issues.js";
+import type { FilterNode } from "../syntax/ast.js";
+import { toPredicate, type ImageRecord } from "../targets/predicate.js";
+import { plan } from "../targets/plan.js";
+import { formatQuery, listOptionIssues } from "../targets/query.js";
+import { toListParams } from "../targets/sdk.js";
+import { FilterError } from "../syntax/issues.js";
 
 /** An image as List images V2 returns it (every field optional, as the official SDK types it). */
 export interface Image extends ImageRecord {

@@ -8,7 +8,7 @@
  *
  * Indexes are built on first use per path, kept up to date by every write, and capped in number.
  */
-import type { FilterNode, Scalar } from "../ast.js";
+import type { FilterNode, Scalar } from "../syntax/ast.js";
 import { insertAt, insertSorted, removeSorted, type Position } from "./order.js";
 import { SlotAllocator, SlotSet } from "./slots.js";
 

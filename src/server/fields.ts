@@ -3,7 +3,7 @@
  * definition for the upload routes, which answer 400, and for `addImages`, which throws a TypeError.
  * Each check returns what is wrong in plain words, or `undefined`.
  */
-import { hasLoneSurrogate } from "../unicode.js";
+import { hasLoneSurrogate } from "../syntax/unicode.js";
 
 const MAX_ID_LENGTH = 1024;
 const MAX_CREATOR_LENGTH = 1024;

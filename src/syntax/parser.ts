@@ -12,7 +12,7 @@ import type {
   FilterNode,
   Literal,
   Span,
-} from "../ast.js";
+} from "./ast.js";
 import * as t from "./tokens.js";
 import { readNumber, unquote } from "./values.js";
 

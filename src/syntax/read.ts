@@ -3,10 +3,10 @@
  * errors, unterminated strings, bad escapes and the parser's errors, in plain words.
  */
 import type { IRecognitionException, IToken, TokenType } from "chevrotain";
-import type { Filter, Span } from "../ast.js";
-import { didYouMean } from "../assist/did-you-mean.js";
-import { issueAt, lineColumn, withReplacement, type Issue } from "../issues.js";
-import { NESTING_CEILING, type Limits } from "../limits.js";
+import type { Filter, Span } from "./ast.js";
+import { didYouMean } from "./did-you-mean.js";
+import { issueAt, lineColumn, withReplacement, type Issue } from "./issues.js";
+import { NESTING_CEILING, type Limits } from "../semantics/limits.js";
 import { lex } from "./lexer.js";
 import { sharedParser, UNTERMINATED, type ErrorFacts } from "./parser.js";
 import * as t from "./tokens.js";

@@ -5,8 +5,8 @@
  * changes these imports only).
  */
 import * as root from "../../src/index.js";
-import * as integrations from "../../src/integrations/index.js";
-import * as sql from "../../src/compile/sql.js";
+import * as integrations from "../../src/integrations.js";
+import * as sql from "../../src/targets/sql.js";
 import * as server from "../../src/server/index.js";
 
 /**

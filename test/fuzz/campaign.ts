@@ -4,8 +4,8 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
-import type { FilterNode } from "../../src/ast.js";
-import { toSql } from "../../src/compile/sql.js";
+import type { FilterNode } from "../../src/syntax/ast.js";
+import { toSql } from "../../src/targets/sql.js";
 import {
   check,
   FilterError,
@@ -22,7 +22,7 @@ import {
   validate,
   type ImageRecord,
 } from "../../src/index.js";
-import { toBindingFilter, toListParams } from "../../src/integrations/index.js";
+import { toBindingFilter, toListParams } from "../../src/integrations.js";
 import { filterArb, imageArb } from "../support/arbitraries.js";
 import { stripSpans } from "../support/spans.js";
 

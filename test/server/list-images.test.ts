@@ -3,7 +3,7 @@
  * and plain `fetch`. Filters that need a residual, multi-page walks, abort, and an injected 429.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ImagesApiError, listImages, type Image } from "../../src/integrations/index.js";
+import { ImagesApiError, listImages, type Image } from "../../src/integrations.js";
 import { toPredicate } from "../../src/index.js";
 import { ACCOUNT, startEmulator, type Running } from "../support/emulator.js";
 

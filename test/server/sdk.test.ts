@@ -5,7 +5,7 @@
  */
 import Cloudflare, { toFile, type APIError } from "cloudflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toListParams } from "../../src/integrations/index.js";
+import { toListParams } from "../../src/integrations.js";
 import { ErrorCode } from "../../src/server/index.js";
 import { ACCOUNT, IMAGES, startEmulator, T0, testClock, type Running } from "../support/emulator.js";
 

@@ -4,7 +4,7 @@
  * quotes, `|`, unicode, lone surrogates, empty names, wrong types.
  */
 import fc from "fast-check";
-import type { CompareOp, Field, FilterNode, Literal, Scalar } from "../../src/ast.js";
+import type { CompareOp, Field, FilterNode, Literal, Scalar } from "../../src/syntax/ast.js";
 import type { ImageRecord } from "../../src/index.js";
 
 /** Seeds for every property in the suite: deterministic runs. */

@@ -2,7 +2,7 @@
  * Deep filters, as text and built by hand, and every public function that reads one: shared by
  * `test/nesting.test.ts` and the child process it runs on a small stack (`nesting-child.ts`).
  */
-import type { FilterNode } from "../../src/ast.js";
+import type { FilterNode } from "../../src/syntax/ast.js";
 import {
   check,
   FilterError,
@@ -18,8 +18,8 @@ import {
   validate,
   type Issue,
 } from "../../src/index.js";
-import { listImages, toBindingFilter, toListParams } from "../../src/integrations/index.js";
-import { toSql } from "../../src/compile/sql.js";
+import { listImages, toBindingFilter, toListParams } from "../../src/integrations.js";
+import { toSql } from "../../src/targets/sql.js";
 
 /** Every limit that could stop a deep filter earlier, raised as far as it goes. */
 export const RAISED = { limits: { maxNestingDepth: Infinity, maxInputLength: Infinity } } as const;

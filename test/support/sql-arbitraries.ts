@@ -4,7 +4,7 @@
  * often match.
  */
 import fc from "fast-check";
-import type { CompareOp, Field, FilterNode, Literal, Scalar } from "../../src/ast.js";
+import type { CompareOp, Field, FilterNode, Literal, Scalar } from "../../src/syntax/ast.js";
 import type { ImageRecord } from "../../src/index.js";
 
 /** Strings that would change a query if they were ever spliced into its text. */

@@ -3,7 +3,7 @@
  * `client.images.v2.list()` with no cast, where a literal `meta` with real keys does not compile.
  */
 import type Cloudflare from "cloudflare";
-import { toListParams } from "../../src/integrations/index.js";
+import { toListParams } from "../../src/integrations.js";
 
 export function listActive(client: Cloudflare): unknown {
   return client.images.v2.list({ account_id: "acc", ...toListParams('status = "active" and priority in (4, 5)') });

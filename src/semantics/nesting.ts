@@ -4,8 +4,8 @@
  * takes a filter measures it first, without recursion, and refuses one nested deeper than
  * {@link NESTING_CEILING} with the `nesting-too-deep` issue that text that deep gets from the parser.
  */
-import type { Filter, FilterNode } from "./ast.js";
-import { FilterError, issueAt, type Issue } from "./issues.js";
+import type { Filter, FilterNode } from "../syntax/ast.js";
+import { FilterError, issueAt, type Issue } from "../syntax/issues.js";
 import { NESTING_CEILING } from "./limits.js";
 
 /**

@@ -3,10 +3,10 @@
  * unknown fields (warnings, with "did you mean"), values of the wrong type, and values outside an enum;
  * `suggest` completes field names and values from it.
  */
-import { scalarType, type CompareNode, type Field, type FilterNode, type InNode, type Literal, type Scalar, type ScalarType } from "./ast.js";
-import { didYouMean } from "./assist/did-you-mean.js";
-import { formatField, formatScalar } from "./format.js";
-import { issueAt, withReplacement, type Issue } from "./issues.js";
+import { scalarType, type CompareNode, type Field, type FilterNode, type InNode, type Literal, type Scalar, type ScalarType } from "../syntax/ast.js";
+import { didYouMean } from "../syntax/did-you-mean.js";
+import { formatField, formatScalar } from "../syntax/format.js";
+import { issueAt, withReplacement, type Issue } from "../syntax/issues.js";
 
 /** What is known of one metadata field. */
 export interface FieldSpec {

@@ -4,12 +4,12 @@
  * reports everything at once: every syntax error (Chevrotain's recovery reads on past each one), the
  * API's rules, and with a field schema, unknown fields, wrong types and values outside an enum.
  */
-import type { Filter } from "./ast.js";
-import { hasErrors, locateIssues, type Issue } from "./issues.js";
+import type { Filter } from "../syntax/ast.js";
+import { hasErrors, locateIssues, type Issue } from "../syntax/issues.js";
 import { resolveLimits, type LimitOptions } from "./limits.js";
 import { normalize } from "./normalize.js";
 import { checkFields, type FieldSchema } from "./schema.js";
-import { readFilter } from "./syntax/read.js";
+import { readFilter } from "../syntax/read.js";
 import { validateNormal } from "./validate.js";
 
 /** Options for {@link check}. */

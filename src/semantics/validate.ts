@@ -3,13 +3,13 @@
  * becomes an `in`) and reports each rule the result breaks, as one issue at the exact span concerned:
  * the 6th filter, the 6th path segment, the 11th value.
  */
-import { scalarType, type CompareNode, type Field, type FilterNode, type InNode, type Literal, type Span } from "./ast.js";
-import { formatField } from "./format.js";
-import { issueAt, type Issue } from "./issues.js";
+import { scalarType, type CompareNode, type Field, type FilterNode, type InNode, type Literal, type Span } from "../syntax/ast.js";
+import { formatField } from "../syntax/format.js";
+import { issueAt, type Issue } from "../syntax/issues.js";
 import { resolveLimits, type LimitOptions, type Limits } from "./limits.js";
 import { nestingIssue, tooDeepNode } from "./nesting.js";
 import { normalize } from "./normalize.js";
-import { hasLoneSurrogate } from "./unicode.js";
+import { hasLoneSurrogate } from "../syntax/unicode.js";
 
 /** Options for {@link validate}. */
 export type ValidateOptions = LimitOptions;

@@ -10,7 +10,7 @@
  * - `creator = ""` matches images with no creator (absent, null or empty).
  * The predicate never throws: a record whose access throws (a hostile getter) simply does not match.
  */
-import type { CompareNode, FilterNode, InNode, Scalar } from "../ast.js";
+import type { CompareNode, FilterNode, InNode, Scalar } from "../syntax/ast.js";
 import { filterOf, type ParseOptions } from "../parse.js";
 
 /** What a predicate reads of an image: its creator and its metadata (`meta`, as the API returns it). */

@@ -5,8 +5,8 @@
  */
 import type { Field, FilterNode, Literal, Scalar } from "./ast.js";
 import { FilterError, issueAt } from "./issues.js";
-import { checkNesting } from "./nesting.js";
-import { KEYWORDS } from "./syntax/tokens.js";
+import { checkNesting } from "../semantics/nesting.js";
+import { KEYWORDS } from "./tokens.js";
 
 const OPERATOR_TEXT = { eq: "=", ne: "!=", lt: "<", lte: "<=", gt: ">", gte: ">=" } as const;
 

@@ -4,10 +4,10 @@
  * the official SDK sends); untyped `eq`/`in` mean strings and untyped `gt`/`gte`/`lt`/`lte` numbers.
  * Parameters that are not filters (`per_page`, `sort_order`, `continuation_token`, ...) are ignored.
  */
-import { withSpan, type CompareNode, type CompareOp, type FilterNode, type InNode, type Literal, type Scalar, type Span } from "../ast.js";
-import { FilterError, hasErrors, issueAt, locateIssues, type Issue } from "../issues.js";
-import { resolveLimits, type LimitOptions } from "../limits.js";
-import { validateNormal } from "../validate.js";
+import { withSpan, type CompareNode, type CompareOp, type FilterNode, type InNode, type Literal, type Scalar, type Span } from "../syntax/ast.js";
+import { FilterError, hasErrors, issueAt, locateIssues, type Issue } from "../syntax/issues.js";
+import { resolveLimits, type LimitOptions } from "../semantics/limits.js";
+import { validateNormal } from "../semantics/validate.js";
 
 /** What {@link fromSearchParams} reads: a query string (with or without `?`), a URL, or parameters. */
 export type SearchParamsInput =

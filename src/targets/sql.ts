@@ -17,10 +17,10 @@
  * No value and no key is ever written into the SQL text: they travel as parameters (`?1`, `$1`, ...,
  * numbered so that a repeated path or value is sent once). Column names are checked and quoted.
  */
-import type { CompareNode, FilterNode, InNode, Scalar } from "../ast.js";
-import { FilterError, issueAt, type Issue } from "../issues.js";
+import type { CompareNode, FilterNode, InNode, Scalar } from "../syntax/ast.js";
+import { FilterError, issueAt, type Issue } from "../syntax/issues.js";
 import { filterOf, type ParseOptions } from "../parse.js";
-import { hasLoneSurrogate } from "../unicode.js";
+import { hasLoneSurrogate } from "../syntax/unicode.js";
 
 /** The SQL dialects {@link toSql} writes: SQLite (and Cloudflare D1) or Postgres. */
 export type SqlDialect = "sqlite" | "postgres";

@@ -16,8 +16,8 @@ import {
   type Literal,
   type MetaField,
   type Span,
-} from "./ast.js";
-import { canonicalText, formatScalar } from "./format.js";
+} from "../syntax/ast.js";
+import { canonicalText, formatScalar } from "../syntax/format.js";
 import { checkNesting } from "./nesting.js";
 
 /**

@@ -2,8 +2,8 @@
  * Filter → the `meta`/`creator` params of the official `cloudflare` SDK's `client.images.v2.list()`.
  * The SDK sends `meta: { "status[eq:string]": "active" }` as `meta.status[eq:string]=active`.
  */
-import type { FilterNode } from "../ast.js";
-import { FilterError, issueAt } from "../issues.js";
+import type { FilterNode } from "../syntax/ast.js";
+import { FilterError, issueAt } from "../syntax/issues.js";
 import { compileParams, type QueryOptions } from "./query.js";
 
 /**

@@ -3,19 +3,19 @@
  * the normal form becomes one parameter, always with a typed operator:
  * `meta.<path>[<op>:<type>]=<value>`, `in` values joined by `|`, and `creator=<value>`.
  */
-import type { CompareNode, FilterNode, InNode, Scalar } from "../ast.js";
-import { numberText } from "../format.js";
-import { FilterError, hasErrors, issueAt, locateIssues, type Issue } from "../issues.js";
+import type { CompareNode, FilterNode, InNode, Scalar } from "../syntax/ast.js";
+import { numberText } from "../syntax/format.js";
+import { FilterError, hasErrors, issueAt, locateIssues, type Issue } from "../syntax/issues.js";
 import {
   MAX_CONTINUATION_TOKEN_LENGTH,
   PER_PAGE_RANGE,
   resolveLimits,
   type LimitOptions,
-} from "../limits.js";
-import { normalize } from "../normalize.js";
+} from "../semantics/limits.js";
+import { normalize } from "../semantics/normalize.js";
 import { filterOf } from "../parse.js";
-import { hasLoneSurrogate } from "../unicode.js";
-import { conjuncts, validateNormal } from "../validate.js";
+import { hasLoneSurrogate } from "../syntax/unicode.js";
+import { conjuncts, validateNormal } from "../semantics/validate.js";
 
 /** Options for {@link toSearchParams} and {@link toQueryString}: limits and the list's own parameters. */
 export interface QueryOptions extends LimitOptions {

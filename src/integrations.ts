@@ -4,13 +4,13 @@
  * Workers Images binding's filter (`toBindingFilter`).
  * @module
  */
-export { toListParams, type ListParams } from "../compile/sdk.js";
+export { toListParams, type ListParams } from "./targets/sdk.js";
 export {
   toBindingFilter,
   type BindingFilter,
   type BindingFilterValue,
   type BindingOperators,
-} from "../compile/binding.js";
+} from "./targets/binding.js";
 export {
   listImages,
   ImagesApiError,
@@ -18,4 +18,4 @@ export {
   type Image,
   type ImagesSdkClient,
   type ListImagesOptions,
-} from "./list-images.js";
+} from "./integrations/list-images.js";

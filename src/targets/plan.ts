@@ -3,12 +3,12 @@
  * limit) and a residual filter to apply locally. What the API selects AND what the residual selects is
  * exactly what the whole filter selects; a property test proves it.
  */
-import type { FilterNode } from "../ast.js";
-import { FilterError, issueAt, locateIssues } from "../issues.js";
-import { resolveLimits, type LimitOptions, type Limits } from "../limits.js";
-import { normalize } from "../normalize.js";
+import type { FilterNode } from "../syntax/ast.js";
+import { FilterError, issueAt, locateIssues } from "../syntax/issues.js";
+import { resolveLimits, type LimitOptions, type Limits } from "../semantics/limits.js";
+import { normalize } from "../semantics/normalize.js";
 import { filterOf } from "../parse.js";
-import { conjuncts, validateNormal } from "../validate.js";
+import { conjuncts, validateNormal } from "../semantics/validate.js";
 import { compileParams } from "./query.js";
 
 /** Options for {@link plan}. */

@@ -3,12 +3,12 @@
  * `{ metadata: { "region.name": "eu-west", priority: { in: [4, 5] }, rating: { gte: 4, lt: 5 } } }`.
  * Conditions on one path merge into one object; what the binding cannot express is refused with issues.
  */
-import type { CompareNode, FilterNode, InNode, Scalar } from "../ast.js";
-import { FilterError, hasErrors, issueAt, locateIssues, type Issue } from "../issues.js";
-import { resolveLimits, type LimitOptions } from "../limits.js";
-import { normalize } from "../normalize.js";
+import type { CompareNode, FilterNode, InNode, Scalar } from "../syntax/ast.js";
+import { FilterError, hasErrors, issueAt, locateIssues, type Issue } from "../syntax/issues.js";
+import { resolveLimits, type LimitOptions } from "../semantics/limits.js";
+import { normalize } from "../semantics/normalize.js";
 import { filterOf } from "../parse.js";
-import { conjuncts, validateNormal } from "../validate.js";
+import { conjuncts, validateNormal } from "../semantics/validate.js";
 
 /** The operators of one path, as `@cloudflare/workers-types` declares `ImageMetadataFilterOperators`. */
 export interface BindingOperators {
