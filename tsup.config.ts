@@ -23,7 +23,7 @@ export default defineConfig([
     entry: {
       index: "src/index.ts",
       integrations: "src/integrations.ts",
-      sql: "src/targets/sql.ts",
+      sql: "src/sql.ts",
       server: "src/server/index.ts",
       "server-web": "src/server/web.ts",
     },

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { FilterNode } from "../src/syntax/ast.js";
 import { check, format, NESTING_CEILING, parse, suggest, tokenize } from "../src/index.js";
-import { tooDeepNode } from "../src/semantics/nesting.js";
+import { tooDeepNode } from "../src/semantics/shape.js";
 import { lex } from "../src/syntax/lexer.js";
 import { findTooDeep } from "../src/syntax/read.js";
 import { filterArb, SEED } from "./support/arbitraries.js";

@@ -11,7 +11,7 @@ import {
   type FilterNode,
   type Issue,
 } from "../src/index.js";
-import { toSql, type SqlDialect, type SqlFragment } from "../src/targets/sql.js";
+import { toSql, type SqlDialect, type SqlFragment } from "../src/sql.js";
 import { SEED, filterArb } from "./support/arbitraries.js";
 import { hostileFilterArb } from "./support/sql-arbitraries.js";
 

@@ -11,7 +11,7 @@ import {
   type FilterNode,
   type ImageRecord,
 } from "../src/index.js";
-import { toSql } from "../src/targets/sql.js";
+import { toSql } from "../src/sql.js";
 import { SEED, imageArb, rootFilterArb } from "./support/arbitraries.js";
 import { filtersWithImagesArb, hostileFilterArb, hostileImageArb } from "./support/sql-arbitraries.js";
 import { openPostgres, openSqlite, storable, type Engine } from "./support/sql-engines.js";

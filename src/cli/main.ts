@@ -7,12 +7,7 @@
  * The filter or query string is read from standard input when no argument is given.
  */
 import { parseArgs } from "node:util";
-import { check } from "../semantics/check.js";
-import { fromSearchParams } from "../targets/from-search-params.js";
-import { toQueryString, type QueryOptions } from "../targets/query.js";
-import { format } from "../syntax/format.js";
-import { FilterError, formatIssue } from "../syntax/issues.js";
-import { PER_PAGE_RANGE } from "../semantics/limits.js";
+import { check, FilterError, format, formatIssue, fromSearchParams, parsePerPage, PER_PAGE_RANGE, toQueryString, type QueryOptions } from "../index.js";
 
 /** Where the CLI reads and writes. */
 export interface CliIO {
@@ -86,10 +81,11 @@ async function compile(argv: readonly string[], io: CliIO): Promise<number> {
   const perPage = values["per-page"];
   const sortOrder = values["sort-order"];
   if (perPage !== undefined) {
-    options.perPage = Number(perPage);
-    if (!(Number.isInteger(options.perPage) && options.perPage >= PER_PAGE_RANGE.min && options.perPage <= PER_PAGE_RANGE.max)) {
+    const value = parsePerPage(perPage);
+    if (value === undefined) {
       return usageError("compile", `--per-page must be a whole number from ${PER_PAGE_RANGE.min} to ${PER_PAGE_RANGE.max}, not ${JSON.stringify(perPage)}`, io);
     }
+    options.perPage = value;
   }
   if (sortOrder !== undefined) {
     if (sortOrder !== "asc" && sortOrder !== "desc") return usageError("compile", `--sort-order must be asc or desc, not ${JSON.stringify(sortOrder)}`, io);

@@ -1,14 +1,13 @@
 /**
  * `listImages`: every image a filter selects, from the real API (or the emulator), whatever the filter.
- * The part the API can evaluate is sent as query parameters (see `plan`), `continuation_token` pages are
+ * The part the API can evaluate is sent as query parameters (see `targets/plan.ts`), `continuation_token` pages are
  * walked, and the residual is applied locally.
  */
-import type { FilterNode } from "../syntax/ast.js";
-import { toPredicate, type ImageRecord } from "../targets/predicate.js";
-import { plan } from "../targets/plan.js";
-import { formatQuery, listOptionIssues } from "../targets/query.js";
-import { toListParams } from "../targets/sdk.js";
-import { FilterError } from "../syntax/issues.js";
+import type { Filter, FilterNode } from "../syntax/ast.js";
+import { formatQuery, listParams } from "../semantics/parameters.js";
+import { planOf } from "../targets/plan.js";
+import { predicateOf, type ImageRecord } from "../targets/predicate.js";
+import { listParamsOf } from "../targets/sdk.js";
 
 /** An image as List images V2 returns it (every field optional, as the official SDK types it). */
 export interface Image extends ImageRecord {
@@ -56,7 +55,7 @@ export interface FetchSource {
   readonly retry?: { readonly attempts?: number; readonly baseDelayMs?: number; readonly maxDelayMs?: number };
 }
 
-/** Options for {@link listImages}. */
+/** Options for `listImages`. */
 export interface ListImagesOptions {
   readonly accountId: string;
   /** The filter, in any form the language allows; default: every image. */
@@ -92,20 +91,16 @@ export class ImagesApiError extends Error {
 }
 
 /**
- * Yields exactly the images `filter` selects, walking every page.
- * @throws FilterError when the filter text does not parse, a filter is nested too deep (`nesting-too-deep`),
- *   or `perPage`/`sortOrder` are out of the API's bounds; ImagesApiError when the API answers with an
- *   error (after the retries), with something that is not a page of images, or with a continuation token
- *   it gave before (no endless walk); the error of `fetch` when no answer comes (after the retries); the
- *   signal's reason when aborted.
+ * Yields exactly the images `filter` selects (not `options.filter`: the entry point has read it), walking
+ * every page; `options` are checked by the caller (`listOptionIssues`).
+ * @throws ImagesApiError when the API answers with an error (after the retries), with something that is
+ *   not a page of images, or with a continuation token it gave before (no endless walk); the error of
+ *   `fetch` when no answer comes (after the retries); the signal's reason when aborted.
  */
-export async function* listImages(source: ImagesSdkClient | FetchSource, options: ListImagesOptions): AsyncGenerator<Image, void, undefined> {
+export async function* imagesOf(source: ImagesSdkClient | FetchSource, filter: Filter, options: ListImagesOptions): AsyncGenerator<Image, void, undefined> {
   const sdk = isSdkClient(source);
-  // The list options are checked like the filter, before any request.
-  const badOptions = listOptionIssues(options);
-  if (badOptions.length > 0) throw new FilterError(badOptions);
-  const { params, residual, pushed } = plan(options.filter ?? "", { uniqueKeys: sdk });
-  const keep = residual ? toPredicate(residual) : undefined;
+  const { params, residual, pushed } = planOf(filter, { uniqueKeys: sdk });
+  const keep = residual ? predicateOf(residual) : undefined;
   const fetchPage = sdk ? sdkPages(source, pushed, options) : restPages(source, params, options);
   // Tokens already followed: a server that hands one out again would otherwise be walked forever.
   const followed = new Set<string>();
@@ -144,7 +139,7 @@ type PageFetcher = (token: string | undefined) => Promise<Page>;
 
 function sdkPages(client: ImagesSdkClient, pushed: FilterNode, options: ListImagesOptions): PageFetcher {
   // The plan pushed one condition per key, so the SDK's meta object can hold them all.
-  const { meta, creator } = toListParams(pushed);
+  const { meta, creator } = listParamsOf(pushed);
   return async (token) => {
     try {
       return await client.images.v2.list(
@@ -176,10 +171,7 @@ function restPages(source: FetchSource, params: URLSearchParams, options: ListIm
   const baseDelay = source.retry?.baseDelayMs ?? 500;
   const maxDelay = source.retry?.maxDelayMs ?? 8000;
   return async (token) => {
-    const query: [string, string][] = [...params];
-    if (options.perPage !== undefined) query.push(["per_page", String(options.perPage)]);
-    if (options.sortOrder !== undefined) query.push(["sort_order", options.sortOrder]);
-    if (token !== undefined) query.push(["continuation_token", token]);
+    const query = [...params, ...listParams({ ...options, ...(token !== undefined && { continuationToken: token }) })];
     // Spaces as %20, as the official SDK sends them (URLSearchParams would write +).
     const url = `${base}/accounts/${encodeURIComponent(options.accountId)}/images/v2?${formatQuery(query)}`;
     for (let attempt = 0; ; attempt++) {

@@ -6,32 +6,14 @@
  * a server, nor written in its logs), the page moves it into session storage and out of the address bar,
  * and without it the page asks for the token. Free of the page's DOM, for any playground to reuse.
  */
+import { ANY_ACCOUNT, CONFIG_PATH, FRAGMENT_KEY, type PlaygroundConfig } from "../server/playground-contract.js";
 
-/** Where the emulator serves {@link PlaygroundConfig} (only when it serves the playground page). */
-export const CONFIG_PATH = "/playground.json";
+export { ANY_ACCOUNT, CONFIG_PATH, playgroundUrl, type PlaygroundConfig } from "../server/playground-contract.js";
 
-/** What the emulator tells the playground. */
-export interface PlaygroundConfig {
-  /** The account id to list: the one `--account` serves, or any id when every account is served. */
-  readonly accountId: string;
-  /** Whether the API takes only one token (`--token`); otherwise any well-formed one does. */
-  readonly tokenRequired: boolean;
-}
-
-/** The account id the playground lists when the emulator serves every account id. */
-export const ANY_ACCOUNT = "playground";
 /** The token sent when the emulator takes any well-formed token. */
 const ANY_TOKEN = "playground";
 /** The session storage key of the token: per tab, gone when the tab closes. */
 const STORAGE_KEY = "imgmeta-playground-token";
-
-/** The fragment parameter that carries the token: `#token=...`. */
-const FRAGMENT_KEY = "token";
-
-/** The playground's address with the token in its fragment, as `imgmeta serve --token` prints it. */
-export function playgroundUrl(origin: string, token: string | undefined): string {
-  return token === undefined ? `${origin}/` : `${origin}/#${FRAGMENT_KEY}=${encodeURIComponent(token)}`;
-}
 
 /**
  * The token in a fragment such as `#token=abc`, percent-decoded (not read as a form: a `+` in a token

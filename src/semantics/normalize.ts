@@ -18,17 +18,9 @@ import {
   type Span,
 } from "../syntax/ast.js";
 import { canonicalText, formatScalar } from "../syntax/format.js";
-import { checkNesting } from "./nesting.js";
 
-/**
- * Returns the normal form of a filter. Spans of the original nodes are kept where a node survives.
- * @throws FilterError (`nesting-too-deep`) for a filter nested deeper than `NESTING_CEILING`.
- */
+/** Returns the normal form of a filter. Spans of the original nodes are kept where a node survives. */
 export function normalize(filter: FilterNode): FilterNode {
-  return normalizeNode(checkNesting(filter));
-}
-
-function normalizeNode(filter: FilterNode): FilterNode {
   switch (filter.type) {
     case "all":
       return filter;
@@ -40,9 +32,9 @@ function normalizeNode(filter: FilterNode): FilterNode {
     case "not":
       return normalizeNot(filter.operand, filter.span);
     case "and":
-      return normalizeAnd(filter.operands.map(normalizeNode), filter.span);
+      return normalizeAnd(filter.operands.map(normalize), filter.span);
     case "or":
-      return normalizeOr(filter.operands.map(normalizeNode), filter.span);
+      return normalizeOr(filter.operands.map(normalize), filter.span);
   }
 }
 
@@ -69,7 +61,7 @@ function uniqueLiterals(values: readonly Literal[]): Literal[] {
 }
 
 function normalizeNot(operand: FilterNode, span: Span | undefined): FilterNode {
-  const inner = normalizeNode(operand);
+  const inner = normalize(operand);
   if (inner.type === "not") return inner.operand;
   if (inner.type === "compare" && inner.op === "ne") return { ...inner, op: "eq" };
   if (inner.type === "in" && inner.negated) return { ...inner, negated: false };

@@ -1,18 +1,31 @@
 /**
- * What the Images API can express. `validate` normalises a filter (so that, say, an `or` of equalities
- * becomes an `in`) and reports each rule the result breaks, as one issue at the exact span concerned:
- * the 6th filter, the 6th path segment, the 11th value.
+ * What a target can express. `validate` normalises a filter (so that, say, an `or` of equalities becomes
+ * an `in`) and reports each rule the result breaks for the target it is meant for, as one issue at the
+ * exact span concerned: the 6th filter, the 6th path segment, the 11th value.
+ *
+ * - `"api"` (the default): the List images V2 query parameters, every rule of the API and of its
+ *   query-string form (`|` separates list values there, so no value may hold one).
+ * - `"binding"`: the Workers Images binding's `filter`, which takes real lists (so `|` and `""` are fine
+ *   in one), merges the conditions on one path into one entry (so the API's count of filters is a count
+ *   of paths), and has no creator (it is `list({ creator })`'s own option).
+ * - `"local"`: the predicate and SQL, which evaluate the whole language: no rule beyond a well-formed filter.
  */
-import { scalarType, type CompareNode, type Field, type FilterNode, type InNode, type Literal, type Span } from "../syntax/ast.js";
+import { scalarType, type CompareNode, type Field, type FilterNode, type InNode, type Literal, type MetaField, type Span } from "../syntax/ast.js";
 import { formatField } from "../syntax/format.js";
-import { issueAt, type Issue } from "../syntax/issues.js";
-import { resolveLimits, type LimitOptions, type Limits } from "./limits.js";
-import { nestingIssue, tooDeepNode } from "./nesting.js";
-import { normalize } from "./normalize.js";
+import { issueAt, sortIssues, type Issue } from "../syntax/issues.js";
 import { hasLoneSurrogate } from "../syntax/unicode.js";
+import { resolveLimits, type LimitOptions, type Limits } from "./limits.js";
+import { normalize } from "./normalize.js";
+import { filterShapeIssue } from "./shape.js";
+
+/** Where a filter is meant to go: what decides which rules apply (see the module's comment). */
+export type ValidationTarget = "api" | "binding" | "local";
 
 /** Options for {@link validate}. */
-export type ValidateOptions = LimitOptions;
+export interface ValidateOptions extends LimitOptions {
+  /** The target to check for: `"api"` (default), `"binding"` or `"local"`. */
+  readonly target?: ValidationTarget;
+}
 
 /** The conditions a filter sends as query parameters: one per top-level conjunct of its normal form. */
 export function conjuncts(normal: FilterNode): readonly FilterNode[] {
@@ -21,25 +34,32 @@ export function conjuncts(normal: FilterNode): readonly FilterNode[] {
 }
 
 /**
- * Checks that a filter can be sent to `GET /accounts/{id}/images/v2` as query parameters.
- * Returns every problem (empty when it can; `nesting-too-deep` alone for a filter nested deeper than
- * `NESTING_CEILING`); never throws for any filter.
+ * Checks that a filter can be sent to its target (by default, `GET /accounts/{id}/images/v2` as query
+ * parameters). Returns every problem (empty when it can; for something that is not a well-formed filter,
+ * or one nested deeper than `NESTING_CEILING`, that one issue alone); never throws for any filter.
  * @throws RangeError when a limit in `options` is invalid (see `LimitOptions`).
  */
 export function validate(filter: FilterNode, options?: ValidateOptions): Issue[] {
   const limits = resolveLimits(options);
-  const deep = tooDeepNode(filter);
-  return deep ? [nestingIssue(deep)] : validateNormal(normalize(filter), limits);
+  const shape = filterShapeIssue(filter);
+  return shape ? [shape] : validateNormal(normalize(filter), limits, options?.target);
 }
 
 /** {@link validate} for a filter already in normal form. */
-export function validateNormal(normal: FilterNode, limits: Limits): Issue[] {
+export function validateNormal(normal: FilterNode, limits: Limits, target: ValidationTarget = "api"): Issue[] {
+  if (target === "local") return [];
+  const binding = target === "binding";
   const issues: Issue[] = [];
   let metadataFilters = 0;
   let creators = 0;
   const all = conjuncts(normal);
-  const metadataTotal = all.filter((node) => isCondition(node) && node.field.type === "meta").length;
+  const metadata = all.filter((node): node is CompareNode | InNode => isCondition(node) && node.field.type === "meta");
+  // The binding merges the conditions on one path into one entry: what it counts is paths.
+  const paths = binding ? metadata.map((node) => (node.field as MetaField).path.join(".")) : [];
+  const pathTotal = new Set(paths).size;
+  const pathsSeen = new Set<string>();
   for (const node of all) {
+    if (binding && (node.type === "compare" || node.type === "in") && node.field.type === "creator") issues.push(creatorForBinding(node));
     if (!isCondition(node)) {
       issues.push(structureIssue(node));
       continue;
@@ -50,20 +70,41 @@ export function validateNormal(normal: FilterNode, limits: Limits): Issue[] {
       continue;
     }
     metadataFilters++;
-    if (metadataFilters === limits.maxFilters + 1) {
+    if (binding) {
+      const path = node.field.path.join(".");
+      if (!pathsSeen.has(path) && pathsSeen.size === limits.maxFilters) {
+        issues.push(
+          issueAt(
+            "too-many-filters",
+            `at most ${limits.maxFilters} metadata paths can be filtered on; this is path ${limits.maxFilters + 1} of ${pathTotal}`,
+            node.span,
+          ),
+        );
+      }
+      pathsSeen.add(path);
+    } else if (metadataFilters === limits.maxFilters + 1) {
       issues.push(
         issueAt(
           "too-many-filters",
-          `the API accepts at most ${limits.maxFilters} metadata filters; this is filter ${metadataFilters} of ${metadataTotal}`,
+          `the API accepts at most ${limits.maxFilters} metadata filters; this is filter ${metadataFilters} of ${metadata.length}`,
           node.span,
         ),
       );
     }
     checkPath(node.field, limits, issues);
     if (node.type === "compare") checkCompare(node, issues);
-    else checkList(node, limits, issues);
+    else checkList(node, limits, issues, binding);
   }
-  return issues.sort((a, b) => a.start - b.start || a.end - b.end);
+  return sortIssues(issues);
+}
+
+/** The binding's filter has no creator: it is an option of `list()` itself. */
+function creatorForBinding(node: CompareNode | InNode): Issue {
+  return issueAt(
+    "binding-unsupported",
+    'the binding\'s filter has no creator; pass it to list({ creator }) instead (where "" means no filter)',
+    node.span,
+  );
 }
 
 function isCondition(node: FilterNode): node is CompareNode | InNode {
@@ -171,7 +212,8 @@ function checkCompare(node: CompareNode, issues: Issue[]): void {
   }
 }
 
-function checkList(node: InNode, limits: Limits, issues: Issue[]): void {
+/** A list's rules; `|` and `""` are refused only where lists are written as text (`queryString`). */
+function checkList(node: InNode, limits: Limits, issues: Issue[], realLists: boolean): void {
   if (node.values.length === 0) {
     issues.push(issueAt("empty-list-value", 'an "in" list needs at least one value', node.span));
     return;
@@ -197,13 +239,8 @@ function checkList(node: InNode, limits: Limits, issues: Issue[]): void {
     }
     if (typeof literal.value === "string") {
       checkWellFormed(literal.value, literal.span, issues);
-      if (literal.value.includes("|")) {
-        issues.push(
-          issueAt("pipe-in-value", 'a value in an "in" list cannot contain "|" (the API separates values with it)', literal.span),
-        );
-      } else if (literal.value === "") {
-        issues.push(issueAt("empty-list-value", 'an "in" list cannot hold the empty string', literal.span));
-      }
+      // The binding takes the list as an array: there "|" and "" are values like any other.
+      if (!realLists) checkListText(literal.value, literal.span, issues);
     }
     if (i === limits.maxListValues) {
       issues.push(
@@ -215,4 +252,13 @@ function checkList(node: InNode, limits: Limits, issues: Issue[]): void {
       );
     }
   });
+}
+
+/** A value of a list written as text, `a|b|c`: it cannot hold the separator, or be empty. */
+function checkListText(value: string, span: Span | undefined, issues: Issue[]): void {
+  if (value.includes("|")) {
+    issues.push(issueAt("pipe-in-value", 'a value in an "in" list cannot contain "|" (the API separates values with it)', span));
+  } else if (value === "") {
+    issues.push(issueAt("empty-list-value", 'an "in" list cannot hold the empty string', span));
+  }
 }

@@ -5,8 +5,8 @@
  */
 import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
-import { FilterError, fromSearchParams, PER_PAGE_RANGE, toPredicate, type FilterNode } from "../index.js";
-import { ANY_ACCOUNT, CONFIG_PATH, type PlaygroundConfig } from "../playground/access.js";
+import { FilterError, fromSearchParams, parsePerPage, PER_PAGE_RANGE, toPredicate, type FilterNode } from "../index.js";
+import { ANY_ACCOUNT, CONFIG_PATH, type PlaygroundConfig } from "./playground-contract.js";
 import { checkCredentials, type AuthOptions } from "./auth.js";
 import { readForm, readJson } from "./body.js";
 import { equalities } from "./equality.js";
@@ -70,8 +70,8 @@ function singleParam(params: URLSearchParams, name: string): string | undefined 
 function readPerPage(params: URLSearchParams): number {
   const text = singleParam(params, "per_page");
   if (text === undefined) return DEFAULT_PER_PAGE;
-  const value = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
-  if (!(value >= PER_PAGE_RANGE.min && value <= PER_PAGE_RANGE.max)) {
+  const value = parsePerPage(text);
+  if (value === undefined) {
     throw listParameterError(
       `per_page must be a whole number from ${PER_PAGE_RANGE.min} to ${PER_PAGE_RANGE.max}, not ${JSON.stringify(text)}`,
     );

@@ -3,7 +3,7 @@
  * SDK at it.
  */
 import { parseArgs } from "node:util";
-import { playgroundUrl } from "../playground/access.js";
+import { playgroundUrl } from "./playground-contract.js";
 import { createEmulator, type Emulator, type ListeningEmulator } from "./index.js";
 import { readPlayground } from "./playground.js";
 

@@ -4,6 +4,7 @@
  * so that bundlers for those never meet a `node:` import.
  */
 import { createApp } from "./app.js";
+import type { ListenOptions, ListeningEmulator } from "./listening.js";
 import { errorResponse, internalError, notLoaded, type DirectAnswer } from "./errors.js";
 import { CursorTable, DEFAULT_MAX_CURSORS } from "./pagination.js";
 import { demoImages } from "./seed.js";
@@ -35,22 +36,7 @@ export interface EmulatorOptions {
   readonly onWarning?: ((message: string) => void) | undefined;
 }
 
-/** Where {@link Emulator.listen} listens. */
-export interface ListenOptions {
-  /** 0 (the default) picks a free port. */
-  readonly port?: number;
-  /** `127.0.0.1` by default. */
-  readonly host?: string;
-}
-
-/** A running HTTP server for an emulator. */
-export interface ListeningEmulator {
-  /** The base URL, e.g. `http://127.0.0.1:8787`; the SDK's `baseURL` is this plus `/client/v4`. */
-  readonly url: string;
-  readonly port: number;
-  /** Stops the server (the emulator and its data stay usable). */
-  close(): Promise<void>;
-}
+export type { ListenOptions, ListeningEmulator } from "./listening.js";
 
 /** An emulator of the Cloudflare Images API. */
 export interface Emulator {

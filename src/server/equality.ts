@@ -8,7 +8,7 @@
  *
  * Indexes are built on first use per path, kept up to date by every write, and capped in number.
  */
-import type { FilterNode, Scalar } from "../syntax/ast.js";
+import { valueAt, type FilterNode, type Scalar } from "../index.js";
 import { insertAt, insertSorted, removeSorted, type Position } from "./order.js";
 import { SlotAllocator, SlotSet } from "./slots.js";
 
@@ -26,21 +26,6 @@ export function equalities(filter: FilterNode): Equality[] {
     if (node.type === "compare" && node.op === "eq" && node.field.type === "meta") found.push({ path: node.field.path, value: node.value.value });
   }
   return found;
-}
-
-const hasOwn = Object.prototype.hasOwnProperty;
-
-/**
- * The value at a path of own properties. Deliberately at least as lenient as the predicate's reader
- * (which also refuses arrays on the way): an index must never leave out an image the predicate matches.
- */
-function valueAt(meta: unknown, path: readonly string[]): unknown {
-  let value = meta;
-  for (const key of path) {
-    if (typeof value !== "object" || value === null || !hasOwn.call(value, key)) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
 }
 
 /** What an index holds: positions with metadata. */

@@ -3,7 +3,6 @@
  * definition for the upload routes, which answer 400, and for `addImages`, which throws a TypeError.
  * Each check returns what is wrong in plain words, or `undefined`.
  */
-import { hasLoneSurrogate } from "../syntax/unicode.js";
 
 const MAX_ID_LENGTH = 1024;
 const MAX_CREATOR_LENGTH = 1024;
@@ -32,7 +31,8 @@ export function idProblem(id: string, custom: boolean): string | undefined {
   // A URL cannot address such a segment: clients (the SDK too) and URL parsers resolve it away.
   if (id.split("/").some((segment) => segment === "." || segment === "..")) return 'id must not have "." or ".." as a path segment';
   // No UTF-8 form, so no URL: `encodeURIComponent` throws. Ids decoded from HTTP never hold one.
-  if (hasLoneSurrogate(id)) return "id must be well-formed Unicode (it holds a lone surrogate)";
+  // A lone surrogate has no UTF-8 form: no URL could carry the id.
+  if (!id.isWellFormed()) return "id must be well-formed Unicode (it holds a lone surrogate)";
   return undefined;
 }
 

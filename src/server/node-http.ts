@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { createAdaptorServer } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
-import type { ListenOptions, ListeningEmulator } from "./emulator.js";
+import type { ListenOptions, ListeningEmulator } from "./listening.js";
 import { ApiError, ERROR_HEADERS, errorBody, ErrorCode, errorResponse, internalError, noRoute, type DirectAnswer, type Warn } from "./errors.js";
 import { OnePerTurn } from "./one-per-turn.js";
 

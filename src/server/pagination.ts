@@ -7,7 +7,7 @@
  * token, and a custom id alone can be 1024. So a token is 22 random base64url characters naming an
  * entry here; anything else (forged, mangled, from another run, evicted) is refused with a 400.
  */
-import { MAX_CONTINUATION_TOKEN_LENGTH } from "../semantics/limits.js";
+import { MAX_CONTINUATION_TOKEN_LENGTH } from "../index.js";
 import { ApiError, ErrorCode } from "./errors.js";
 import type { Position } from "./store.js";
 import { randomToken, TOKEN_PATTERN } from "./tokens.js";

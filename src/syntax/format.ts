@@ -5,7 +5,6 @@
  */
 import type { Field, FilterNode, Literal, Scalar } from "./ast.js";
 import { FilterError, issueAt } from "./issues.js";
-import { checkNesting } from "../semantics/nesting.js";
 import { KEYWORDS } from "./tokens.js";
 
 const OPERATOR_TEXT = { eq: "=", ne: "!=", lt: "<", lte: "<=", gt: ">", gte: ">=" } as const;
@@ -28,11 +27,10 @@ function precedence(node: FilterNode): number {
  * Writes a filter as canonical text, e.g. `status = "active" and priority in (4, 5)`.
  * The empty filter (matches everything) is the empty string.
  * @throws FilterError (`non-finite-number`) for a `NaN` value, which a filter built by hand can hold but
- * no text can: written `NaN`, it would read back as the word "NaN", a string, and change the meaning;
- * (`nesting-too-deep`) for a filter nested deeper than `NESTING_CEILING`.
+ * no text can: written `NaN`, it would read back as the word "NaN", a string, and change the meaning.
  */
 export function format(filter: FilterNode): string {
-  const nan = findNaN(checkNesting(filter));
+  const nan = findNaN(filter);
   if (nan) throw new FilterError([issueAt("non-finite-number", "NaN has no text form (no number in the language reads as NaN)", nan.span)]);
   return canonicalText(filter);
 }

@@ -10,6 +10,7 @@ export type IssueCode =
   | "not-a-string"
   | "input-too-long"
   | "nesting-too-deep"
+  | "invalid-filter"
   | "unexpected-character"
   | "unterminated-string"
   | "unterminated-name"
@@ -192,6 +193,15 @@ function describeIssues(issues: readonly Issue[], text: string | undefined): str
     .map((issue) => (text === undefined ? `${issue.severity}[${issue.code}]: ${issue.message}` : formatIssue(text, issue)));
   const more = issues.length > MESSAGE_FRAMES ? [`… and ${issues.length - MESSAGE_FRAMES} more (see error.issues)`] : [];
   return [head, ...body, ...more].join("\n");
+}
+
+/**
+ * Puts issues in text order, in place: by start, then end; issues at one span keep the order they were
+ * found in (the sort is stable). Every list of issues the library returns is in this order.
+ */
+export function sortIssues<T extends Issue[]>(issues: T): T {
+  issues.sort((a, b) => a.start - b.start || a.end - b.end);
+  return issues;
 }
 
 /** True when any issue is an error (not only warnings). */

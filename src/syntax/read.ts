@@ -5,8 +5,8 @@
 import type { IRecognitionException, IToken, TokenType } from "chevrotain";
 import type { Filter, Span } from "./ast.js";
 import { didYouMean } from "./did-you-mean.js";
-import { issueAt, lineColumn, withReplacement, type Issue } from "./issues.js";
-import { NESTING_CEILING, type Limits } from "../semantics/limits.js";
+import { issueAt, lineColumn, sortIssues, withReplacement, type Issue } from "./issues.js";
+import { NESTING_CEILING, type ParserGuards } from "./guards.js";
 import { lex } from "./lexer.js";
 import { sharedParser, UNTERMINATED, type ErrorFacts } from "./parser.js";
 import * as t from "./tokens.js";
@@ -28,7 +28,7 @@ export const PRIMER = "not (a.b = \"x\" or c != 1) and d in (1, 2) && e not in (
 let primed = false;
 
 /** Parses `text` into a filter, collecting every syntax issue instead of throwing. */
-export function readFilter(text: string, limits: Limits): ReadResult {
+export function readFilter(text: string, limits: ParserGuards): ReadResult {
   if (!primed) {
     primed = true;
     for (let i = 0; i < 5; i++) readFilter(PRIMER, limits);
@@ -156,10 +156,6 @@ function followsIssue(start: number, ends: ReadonlySet<number>, text: string): b
 function retype(token: IToken, type: TokenType): void {
   token.tokenType = type;
   token.tokenTypeIdx = type.tokenTypeIdx!;
-}
-
-function sortIssues(issues: Issue[]): Issue[] {
-  return issues.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
 function tokenSpan(token: IToken, text: string): Span {

@@ -3,11 +3,10 @@
  * `{ metadata: { "region.name": "eu-west", priority: { in: [4, 5] }, rating: { gte: 4, lt: 5 } } }`.
  * Conditions on one path merge into one object; what the binding cannot express is refused with issues.
  */
-import type { CompareNode, FilterNode, InNode, Scalar } from "../syntax/ast.js";
-import { FilterError, hasErrors, issueAt, locateIssues, type Issue } from "../syntax/issues.js";
+import type { CompareNode, Filter, FilterNode, InNode, Scalar } from "../syntax/ast.js";
+import { FilterError, hasErrors, issueAt, sortIssues, type Issue } from "../syntax/issues.js";
 import { resolveLimits, type LimitOptions } from "../semantics/limits.js";
 import { normalize } from "../semantics/normalize.js";
-import { filterOf } from "../parse.js";
 import { conjuncts, validateNormal } from "../semantics/validate.js";
 
 /** The operators of one path, as `@cloudflare/workers-types` declares `ImageMetadataFilterOperators`. */
@@ -28,9 +27,6 @@ export interface BindingFilter {
   metadata?: Record<string, BindingFilterValue>;
 }
 
-/** Rules that exist only because of the query-string form (`|` separates list values there). */
-const QUERY_STRING_ONLY: ReadonlySet<string> = new Set(["pipe-in-value", "empty-list-value"]);
-
 /** What one path collects before it is written out. */
 interface PathConditions {
   readonly first: FilterNode;
@@ -41,55 +37,22 @@ interface PathConditions {
 
 /**
  * The filter as the binding's `filter` option.
- * @throws FilterError when the text does not parse, a filter is nested too deep (`nesting-too-deep`), or the
- *   binding cannot express the filter: negations, `or` across fields, `creator` (pass it as
- *   `list({ creator })`), conditions that can never all hold, and everything the REST API refuses too.
+ * @throws FilterError (without text) when the binding cannot express the filter: negations, `or` across
+ *   fields, `creator` (pass it as `list({ creator })`), conditions that can never all hold, and everything
+ *   the REST API refuses too but for the rules of its query-string form (see `validate`'s `"binding"`).
  */
-export function toBindingFilter(filterOrText: FilterNode | string, options?: LimitOptions): BindingFilter {
-  const text = typeof filterOrText === "string" ? filterOrText : undefined;
-  const filter = filterOf(filterOrText, options);
+export function bindingFilterOf(filter: Filter, options?: LimitOptions): BindingFilter {
   const normal = normalize(filter);
-  const issues: Issue[] = [];
+  const issues = validateNormal(normal, resolveLimits(options), "binding");
+  if (hasErrors(issues)) throw new FilterError(issues);
   const byPath = new Map<string, PathConditions>();
-  for (const node of conjuncts(normal)) {
-    if ((node.type === "compare" || node.type === "in") && node.field.type === "creator") {
-      issues.push(
-        issueAt(
-          "binding-unsupported",
-          'the binding\'s filter has no creator; pass it to list({ creator }) instead (where "" means no filter)',
-          node.span,
-        ),
-      );
-      continue;
-    }
-    if (node.type === "compare" && node.op !== "ne") collect(byPath, node);
-    else if (node.type === "in" && !node.negated) collect(byPath, node);
-  }
-  // The REST API's rules, less those of its query-string form: the binding takes real arrays (so `|` and
-  // "" are fine in a list), and merges the conditions on one path into one entry (counted below).
-  const limits = resolveLimits(options);
-  issues.push(...validateNormal(normal, { ...limits, maxFilters: Infinity }).filter((issue) => !QUERY_STRING_ONLY.has(issue.code)));
-  if (byPath.size > limits.maxFilters) {
-    const extra = [...byPath.values()][limits.maxFilters]!;
-    issues.push(
-      issueAt(
-        "too-many-filters",
-        `at most ${limits.maxFilters} metadata paths can be filtered on; this is path ${limits.maxFilters + 1} of ${byPath.size}`,
-        extra.first.span,
-      ),
-    );
-  }
+  for (const node of conjuncts(normal)) collect(byPath, node as CompareNode | InNode);
   const metadata: Record<string, BindingFilterValue> = {};
-  if (!hasErrors(issues)) {
-    for (const [path, conditions] of byPath) {
-      const value = write(path, conditions, issues);
-      if (value !== undefined) Object.defineProperty(metadata, path, { value, enumerable: true, writable: true, configurable: true });
-    }
+  for (const [path, conditions] of byPath) {
+    const value = write(path, conditions, issues);
+    if (value !== undefined) Object.defineProperty(metadata, path, { value, enumerable: true, writable: true, configurable: true });
   }
-  if (hasErrors(issues)) {
-    const sorted = issues.sort((a, b) => a.start - b.start);
-    throw new FilterError(text === undefined ? sorted : locateIssues(text, sorted), text);
-  }
+  if (hasErrors(issues)) throw new FilterError(sortIssues(issues));
   return byPath.size === 0 ? {} : { metadata };
 }
 

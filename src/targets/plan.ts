@@ -3,15 +3,14 @@
  * limit) and a residual filter to apply locally. What the API selects AND what the residual selects is
  * exactly what the whole filter selects; a property test proves it.
  */
-import type { FilterNode } from "../syntax/ast.js";
-import { FilterError, issueAt, locateIssues } from "../syntax/issues.js";
+import type { CompareNode, Filter, FilterNode, InNode } from "../syntax/ast.js";
+import { FilterError, issueAt } from "../syntax/issues.js";
 import { resolveLimits, type LimitOptions, type Limits } from "../semantics/limits.js";
 import { normalize } from "../semantics/normalize.js";
-import { filterOf } from "../parse.js";
+import { conditionParam } from "../semantics/parameters.js";
 import { conjuncts, validateNormal } from "../semantics/validate.js";
-import { compileParams } from "./query.js";
 
-/** Options for {@link plan}. */
+/** Options for `plan`. */
 export interface PlanOptions extends LimitOptions {
   /**
    * When false, a filter the API cannot evaluate whole is refused: `plan` throws the validation issues
@@ -25,7 +24,7 @@ export interface PlanOptions extends LimitOptions {
   readonly uniqueKeys?: boolean;
 }
 
-/** The outcome of {@link plan}. */
+/** The outcome of `plan`. */
 export interface Plan {
   /** The parameters to send to `GET /accounts/{id}/images/v2` (filters only). */
   readonly params: URLSearchParams;
@@ -41,12 +40,9 @@ export interface Plan {
  * Splits a filter into pushed parameters and a local residual. Conditions that narrow the result most go
  * first: equalities, then lists (shortest first), then ranges; conditions beyond the API's limits, and
  * everything it cannot express (`or` across fields, negations, lists with `|`...), stay in the residual.
- * @throws FilterError when the text does not parse, a filter is nested too deep (`nesting-too-deep`), or
- *   `allowResidual` is false and a residual is needed.
+ * @throws FilterError (without text) when `allowResidual` is false and a residual is needed.
  */
-export function plan(filterOrText: FilterNode | string, options?: PlanOptions): Plan {
-  const text = typeof filterOrText === "string" ? filterOrText : undefined;
-  const filter = filterOf(filterOrText, options);
+export function planOf(filter: Filter, options?: PlanOptions): Plan {
   const limits = resolveLimits(options);
   const normal = normalize(filter);
 
@@ -56,7 +52,7 @@ export function plan(filterOrText: FilterNode | string, options?: PlanOptions): 
   const keys = new Set<string>();
   let metadata = 0;
   for (const node of [...pushable].sort(byNarrowness)) {
-    const key = compileParams(node, { limits })[0]![0];
+    const [key] = conditionParam(node as CompareNode | InNode);
     const isCreator = key === "creator";
     // One creator at most (the API takes one); as many metadata filters as the limit allows.
     if (isCreator ? keys.has(key) : metadata >= limits.maxFilters) continue;
@@ -77,11 +73,11 @@ export function plan(filterOrText: FilterNode | string, options?: PlanOptions): 
         issues.push(issueAt("duplicate-param", "another condition already uses this parameter key, which can be sent once", node.span));
       }
     }
-    throw new FilterError(text === undefined ? issues : locateIssues(text, issues), text);
+    throw new FilterError(issues);
   }
   const pushed: FilterNode =
     pushedNodes.length === 0 ? { type: "all" } : pushedNodes.length === 1 ? pushedNodes[0]! : { type: "and", operands: pushedNodes };
-  return { params: new URLSearchParams(compileParams(pushed, options)), residual, exact: residual === null, pushed };
+  return { params: new URLSearchParams(pushedNodes.map((node) => conditionParam(node as CompareNode | InNode))), residual, exact: residual === null, pushed };
 }
 
 /** A conjunct the API can evaluate on its own (count limits aside). */

@@ -2,39 +2,27 @@
  * Filter → in-memory predicate over image records, for the whole language (`or`, `not`, `!=` included).
  * The filter is compiled once into closures with pre-split paths; no `eval`, no `new Function`.
  *
- * Semantics (the one definition the emulator shares):
- * - a path walks own properties of objects from `image.meta`; never the prototype chain, never into
- *   arrays; anything else is missing, and a missing value matches no `=`, `<`, `in`...;
- * - `=` is typed equality (`"5"` is not `5`); `<`, `<=`, `>`, `>=` match stored numbers only;
- * - `in` is any-of `=`; `!=`, `not in` and `not` are logical negations (a missing field matches `!= "x"`);
- * - `creator = ""` matches images with no creator (absent, null or empty).
- * The predicate never throws: a record whose access throws (a hostile getter) simply does not match.
+ * What it matches is `semantics/matching.ts`'s definition, which a property test holds it to; this module
+ * only makes it fast. The predicate never throws: a record whose access throws (a hostile getter) simply
+ * does not match.
  */
-import type { CompareNode, FilterNode, InNode, Scalar } from "../syntax/ast.js";
-import { filterOf, type ParseOptions } from "../parse.js";
+import type { CompareNode, Filter, FilterNode, InNode, Scalar } from "../syntax/ast.js";
+import { isNoCreator, valueAt, type ImageRecord } from "../semantics/matching.js";
 
-/** What a predicate reads of an image: its creator and its metadata (`meta`, as the API returns it). */
-export interface ImageRecord {
-  readonly creator?: string | null | undefined;
-  readonly meta?: unknown;
-}
+export type { ImageRecord } from "../semantics/matching.js";
 
 /** A compiled filter: true when the image matches. */
 export type Predicate = (image: ImageRecord) => boolean;
 
 type Match = (image: ImageRecord) => boolean;
 type Test = (value: unknown) => boolean;
-type Read = (container: unknown) => unknown;
 
 const hasOwn = Object.hasOwn;
 const isArray = Array.isArray;
 
-/**
- * Compiles a filter (or filter text, parsed with {@link parse}) into a predicate.
- * @throws FilterError when the text does not parse, or a filter is nested too deep (`nesting-too-deep`).
- */
-export function toPredicate(filterOrText: FilterNode | string, options?: ParseOptions): Predicate {
-  const match = compile(filterOf(filterOrText, options));
+/** Compiles a filter into a predicate that never throws. */
+export function predicateOf(filter: Filter): Predicate {
+  const match = compile(filter);
   return (image) => {
     try {
       return match(image);
@@ -179,19 +167,13 @@ function creatorMatch(node: CompareNode | InNode): Match {
   const test = anyValue(wanted);
   return (image) => {
     const creator = image.creator;
-    return creator === undefined || creator === null || creator === "" || test(creator);
+    return isNoCreator(creator) || test(creator);
   };
 }
 
 /** Keys an array has of its own (indexes, `length`): they need the array check on every read. */
 function isArrayKey(key: string): boolean {
   return key === "length" || /^(?:0|[1-9][0-9]*)$/.test(key);
-}
-
-/** Reads one path segment: an own property of an object that is not an array, else undefined. */
-function segmentReader(key: string): Read {
-  return (o) =>
-    typeof o === "object" && o !== null && !isArray(o) && hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
 }
 
 /**
@@ -233,13 +215,8 @@ function metaMatch(path: readonly string[], node: CompareNode | InNode): Match {
       return typeof child === "object" && child !== null && test(child[inner]) && hasOwn(child, inner) && hasOwn(meta, outer) && !isArray(child) && !isArray(meta);
     };
   }
-  const readers = path.map(segmentReader);
   return (image) => {
-    let value: unknown = image.meta;
-    for (const read of readers) {
-      value = read(value);
-      if (value === undefined) return false;
-    }
-    return test(value);
+    const value = valueAt(image.meta, path);
+    return value !== undefined && test(value);
   };
 }

@@ -2,12 +2,13 @@
  * Filter → the `meta`/`creator` params of the official `cloudflare` SDK's `client.images.v2.list()`.
  * The SDK sends `meta: { "status[eq:string]": "active" }` as `meta.status[eq:string]=active`.
  */
-import type { FilterNode } from "../syntax/ast.js";
+import type { Filter } from "../syntax/ast.js";
 import { FilterError, issueAt } from "../syntax/issues.js";
-import { compileParams, type QueryOptions } from "./query.js";
+import { resolveLimits, type LimitOptions } from "../semantics/limits.js";
+import { conditionParam, paramConditions } from "../semantics/parameters.js";
 
 /**
- * What {@link toListParams} returns: spread it into `client.images.v2.list({ account_id, ...params })`.
+ * What `toListParams` returns: spread it into `client.images.v2.list({ account_id, ...params })`.
  * `meta` is a plain string record, which the SDK accepts without a cast (its own `Meta` type only knows
  * the placeholder key `'<field>[<operator>]'`, so an object literal with real keys would not compile).
  */
@@ -20,14 +21,15 @@ export interface ListParams {
 
 /**
  * The filter as SDK list params.
- * @throws FilterError when the text does not parse, a filter is nested too deep, the API cannot express it,
- *   or two filters would need the same key (the SDK's `meta` object cannot hold a key twice; use
- *   `toSearchParams` with your own request).
+ * @throws FilterError (without text) when the API cannot express the filter, or when two conditions need
+ *   the same key (the SDK's `meta` object cannot hold a key twice; use `toSearchParams` with your own
+ *   request): `duplicate-param` at the second.
  */
-export function toListParams(filterOrText: FilterNode | string, options?: Pick<QueryOptions, "limits">): ListParams {
+export function listParamsOf(filter: Filter, options?: LimitOptions): ListParams {
   const meta: Record<string, string> = {};
   const params: ListParams = { meta };
-  for (const [key, value] of compileParams(filterOrText, options)) {
+  for (const node of paramConditions(filter, resolveLimits(options))) {
+    const [key, value] = conditionParam(node);
     if (key === "creator") {
       params.creator = value;
       continue;
@@ -38,7 +40,7 @@ export function toListParams(filterOrText: FilterNode | string, options?: Pick<Q
         issueAt(
           "duplicate-param",
           `two filters need the key ${JSON.stringify(metaKey)}, which the SDK's meta object cannot hold twice; combine them, or send toSearchParams() yourself`,
-          undefined,
+          node.span,
         ),
       ]);
     }

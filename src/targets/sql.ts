@@ -1,7 +1,7 @@
 /**
  * Filter → SQL: a parameterised WHERE-clause fragment over image records mirrored in a database, with a
  * JSON metadata column (TEXT read with the JSON functions in SQLite / Cloudflare D1, `jsonb` in Postgres)
- * and a text creator column. The fragment means exactly what {@link toPredicate} means:
+ * and a text creator column. The fragment means exactly what the predicate means:
  * - paths walk objects only: SQLite's `$."key"` steps (or json_each, see `sqliteCondition`) and
  *   Postgres's `->` with a text key find nothing in an array or a scalar, and `__proto__` or
  *   `constructor` are plain keys in SQL;
@@ -17,16 +17,16 @@
  * No value and no key is ever written into the SQL text: they travel as parameters (`?1`, `$1`, ...,
  * numbered so that a repeated path or value is sent once). Column names are checked and quoted.
  */
-import type { CompareNode, FilterNode, InNode, Scalar } from "../syntax/ast.js";
+import type { CompareNode, Filter, FilterNode, InNode, Scalar } from "../syntax/ast.js";
 import { FilterError, issueAt, type Issue } from "../syntax/issues.js";
-import { filterOf, type ParseOptions } from "../parse.js";
+import type { LimitOptions } from "../semantics/limits.js";
 import { hasLoneSurrogate } from "../syntax/unicode.js";
 
-/** The SQL dialects {@link toSql} writes: SQLite (and Cloudflare D1) or Postgres. */
+/** The SQL dialects `toSql` writes: SQLite (and Cloudflare D1) or Postgres. */
 export type SqlDialect = "sqlite" | "postgres";
 
-/** Options for {@link toSql}. */
-export interface SqlOptions extends ParseOptions {
+/** Options for `toSql`. */
+export interface SqlOptions extends LimitOptions {
   /** `"sqlite"` (also Cloudflare D1: `?1` placeholders) or `"postgres"` (`$1` placeholders). */
   readonly dialect: SqlDialect;
   /** The JSON metadata column: `meta` unless given. A plain or dotted name (`images.meta`). */
@@ -46,25 +46,29 @@ export interface SqlFragment {
   readonly params: SqlParam[];
 }
 
+/** {@link SqlOptions} checked: the dialect, and the columns quoted. */
+export interface SqlTarget {
+  readonly dialect: SqlDialect;
+  readonly metaColumn: string;
+  readonly creatorColumn: string;
+}
+
 /**
- * Compiles a filter (or filter text, parsed with {@link parse}) into a parameterised SQL condition over a
- * JSON metadata column, with the same meaning as {@link toPredicate}.
- *
- * ```ts
- * const { sql, params } = toSql('status = "active" and priority >= 4', { dialect: "sqlite" });
- * await env.DB.prepare(`SELECT id FROM images WHERE ${sql}`).bind(...params).all();
- * ```
- * @throws FilterError when the text does not parse (with its syntax issues), a filter is nested too deep
- * (`nesting-too-deep`), or an option is invalid (`invalid-sql-dialect`, `invalid-column-name`).
+ * The options checked, before any filter is read.
+ * @throws FilterError (without text: the options are not part of it) for an invalid dialect
+ *   (`invalid-sql-dialect`) or column name (`invalid-column-name`).
  */
-export function toSql(filterOrText: FilterNode | string, options: SqlOptions): SqlFragment {
+export function sqlTarget(options: SqlOptions): SqlTarget {
   const issues: Issue[] = [];
   const dialect = checkDialect(options.dialect, issues);
   const metaColumn = quoteColumn(options.column ?? "meta", "column", issues);
   const creatorColumn = quoteColumn(options.creatorColumn ?? "creator", "creatorColumn", issues);
-  // The options are not part of the text: their issues come without a code frame.
   if (issues.length > 0) throw new FilterError(issues);
-  const filter = filterOf(filterOrText, options);
+  return { dialect, metaColumn, creatorColumn };
+}
+
+/** A filter as a parameterised SQL condition, with the same meaning as the predicate (see the module). */
+export function sqlOf(filter: Filter, { dialect, metaColumn, creatorColumn }: SqlTarget): SqlFragment {
   const params = new Params(dialect === "sqlite" ? "?" : "$");
   const sql =
     dialect === "sqlite"

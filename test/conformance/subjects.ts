@@ -6,7 +6,7 @@
  */
 import * as root from "../../src/index.js";
 import * as integrations from "../../src/integrations.js";
-import * as sql from "../../src/targets/sql.js";
+import * as sql from "../../src/sql.js";
 import * as server from "../../src/server/index.js";
 
 /**

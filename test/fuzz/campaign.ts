@@ -5,7 +5,7 @@
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import type { FilterNode } from "../../src/syntax/ast.js";
-import { toSql } from "../../src/targets/sql.js";
+import { toSql } from "../../src/sql.js";
 import {
   check,
   FilterError,

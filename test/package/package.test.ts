@@ -76,7 +76,7 @@ describe("the back-end entry points", () => {
       expect(Object.keys(await import(entry)).sort(), entry).toEqual(names);
       expect(Object.keys(require(entry) as object).sort(), entry).toEqual(names);
     }
-    const { toSql } = (await import("imgmeta/sql")) as typeof import("../../src/targets/sql.js");
+    const { toSql } = (await import("imgmeta/sql")) as typeof import("../../src/sql.js");
     expect(toSql("a = 1", { dialect: "postgres" }).params).toEqual(['{"a":1}']);
     const { toBindingFilter } = require("imgmeta/integrations") as typeof import("../../src/integrations.js");
     expect(toBindingFilter("a in (1, 2)")).toEqual({ metadata: { a: { in: [1, 2] } } });

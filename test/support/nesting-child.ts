@@ -4,7 +4,7 @@
  * (`parse-only`) `parse` and `check` alone, then a plain parse. Prints the outcome of each as one line of JSON.
  */
 import { format, parse } from "../../src/index.js";
-import { NESTING_CEILING } from "../../src/semantics/limits.js";
+import { NESTING_CEILING } from "../../src/syntax/guards.js";
 import { FILTER_READERS, outcome, TEXT_READERS, TEXT_SHAPES, TREE_SHAPES } from "./nesting.js";
 
 const parseOnly = process.argv[2] === "parse-only";

@@ -19,7 +19,7 @@ import {
   type Issue,
 } from "../../src/index.js";
 import { listImages, toBindingFilter, toListParams } from "../../src/integrations.js";
-import { toSql } from "../../src/targets/sql.js";
+import { toSql } from "../../src/sql.js";
 
 /** Every limit that could stop a deep filter earlier, raised as far as it goes. */
 export const RAISED = { limits: { maxNestingDepth: Infinity, maxInputLength: Infinity } } as const;

@@ -4,7 +4,7 @@
  */
 import { PGlite } from "@electric-sql/pglite";
 import initSqlJs from "sql.js";
-import type { SqlDialect, SqlFragment } from "../../src/targets/sql.js";
+import type { SqlDialect, SqlFragment } from "../../src/sql.js";
 import type { ImageRecord } from "../../src/index.js";
 
 /** One engine: load a set of images, then select the ids a WHERE fragment keeps. */
