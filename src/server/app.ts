@@ -104,9 +104,23 @@ function pathAfter(c: Context, prefix: string): string[] {
   return new URL(c.req.url).pathname.slice(prefix.length + 1).split("/");
 }
 
-/** The image id of a route: Hono has already decoded the raw segment (`%2F` → `/`). */
+/**
+ * What follows `images/v1/` in the paths of the API's routes the emulator does not implement: signing
+ * keys (`keys`, `keys/:name`), variants (`variants`, `variants/:id`), the deprecated v1 direct upload
+ * (`direct_upload`), batch tokens (`batch_token`); and `stats`, which only GET serves. The real API
+ * routes these elsewhere, so they are no image id: a 404 "No route for the URI" like any unknown
+ * route, not "Image not found".
+ */
+const NOT_IMAGE_IDS: ReadonlySet<string> = new Set(["keys", "variants", "direct_upload", "batch_token", "stats"]);
+
+/**
+ * The image id of a route: Hono has already decoded the raw segment (`%2F` → `/`).
+ * @throws ApiError 404/7003 when the segment names another route of the API (see {@link NOT_IMAGE_IDS}).
+ */
 function imageId(c: Context): string {
-  return c.req.param("image_id") ?? "";
+  const id = c.req.param("image_id") ?? "";
+  if (NOT_IMAGE_IDS.has(id)) throw noRoute();
+  return id;
 }
 
 /** Builds the Hono app over a store. */
