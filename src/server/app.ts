@@ -35,6 +35,8 @@ export interface AppContext {
   readonly playground?: string | undefined;
   /** Told the detail of an internal error (answered with a plain 500). */
   readonly onWarning?: Warn | undefined;
+  /** The most images one walk by continuation tokens lists (see {@link LIST_CAP}); `undefined`: no cap. */
+  readonly listCap?: number | undefined;
 }
 
 /** What the server passes with each request (Hono's `c.env`). */
@@ -50,6 +52,8 @@ const ALLOWED_IMAGES = 100_000;
 /** PATCH bodies are small JSON. */
 const MAX_JSON_BYTES = 64 * 1024;
 const DEFAULT_PER_PAGE = 1000;
+/** "List up to 10000 images" (List images V2): what one walk by continuation tokens lists at most. */
+export const LIST_CAP = 10_000;
 
 function notFound(id: string): ApiError {
   return ApiError.of(404, ErrorCode.notFound, `Image not found: no image with id ${JSON.stringify(id)}`);
@@ -171,10 +175,15 @@ export function createApp(context: AppContext): Hono<AppEnv> {
     const order = readSortOrder(params);
     const token = singleParam(params, "continuation_token") ?? "";
     const filter = readFilter(url.search);
-    const after = cursors.resolve(token, order);
-    const page = store.page({ matches: toPredicate(filter), order, after, limit: perPage, equalities: equalities(filter) });
+    const walk = cursors.resolve(token, order);
+    const listedBefore = walk?.listed ?? 0;
+    const cap = context.listCap;
+    const limit = cap === undefined ? perPage : Math.min(perPage, cap - listedBefore);
+    const page = store.page({ matches: toPredicate(filter), order, after: walk?.position, limit, equalities: equalities(filter) });
     const last = page.images[page.images.length - 1];
-    const next = page.more && last ? cursors.issue(last, order) : null;
+    const listed = listedBefore + page.images.length;
+    // At the cap the walk ends: no token, whatever follows.
+    const next = page.more && last && (cap === undefined || listed < cap) ? cursors.issue(last, order, listed) : null;
     const before = `${SUCCESS_ENVELOPE.before}{"images":`;
     const rest = `,"continuation_token":${JSON.stringify(next)}}${SUCCESS_ENVELOPE.after}`;
     return successBytesResponse(renderImages(page.images, url.origin, hashOf(c), before, rest), c.env?.direct);

@@ -28,6 +28,8 @@ Flags:
                  hex key); default: any well-formed credential
   --seed N       add N demo images to an empty store (default ${DEFAULT_SEED} in memory, 0 with --data)
   --account ID   serve only this account id (others get 403); default: every account id
+  --no-list-cap  let a walk by continuation tokens go past 10,000 images (by default it ends
+                 there, as the List V2 documentation says: "List up to 10000 images")
   -h, --help     print this help`;
 
 /** Parsed `serve` flags. */
@@ -38,6 +40,8 @@ export interface ServeOptions {
   readonly token: string | undefined;
   readonly seed: number;
   readonly accountId: string | undefined;
+  /** Whether a walk by continuation tokens ends after 10,000 images (`--no-list-cap` turns it off). */
+  readonly listCap: boolean;
 }
 
 /** A flag the command cannot use: reported as one line, exit code 2. */
@@ -61,7 +65,7 @@ function nonEmpty(flag: string, text: string | undefined): string | undefined {
  * @throws UsageError for an unknown flag, a missing value or a bad number.
  */
 export function parseServeArgs(argv: readonly string[]): ServeOptions {
-  let values: Record<string, string | undefined>;
+  let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -72,26 +76,32 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions {
         token: { type: "string" },
         seed: { type: "string" },
         account: { type: "string" },
+        "no-list-cap": { type: "boolean" },
       },
       strict: true,
       allowPositionals: false,
-    }) as { values: Record<string, string | undefined> });
+    }) as { values: Record<string, string | boolean | undefined> });
   } catch (error) {
     throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
   }
-  const token = nonEmpty("token", values["token"]);
+  const text = (name: string): string | undefined => {
+    const value = values[name];
+    return typeof value === "string" ? value : undefined;
+  };
+  const token = nonEmpty("token", text("token"));
   if (token !== undefined && !/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) {
     throw new UsageError("--token must be a token as sent in Authorization: Bearer <token> (no spaces)");
   }
-  const dataDir = nonEmpty("data", values["data"]);
+  const dataDir = nonEmpty("data", text("data"));
   return {
-    port: wholeNumber("port", values["port"], DEFAULT_PORT, 65535),
-    host: nonEmpty("host", values["host"]) ?? DEFAULT_HOST,
+    port: wholeNumber("port", text("port"), DEFAULT_PORT, 65535),
+    host: nonEmpty("host", text("host")) ?? DEFAULT_HOST,
     dataDir,
     token,
     // A persistent store starts empty unless asked: demo data would otherwise be mixed into real tests.
-    seed: wholeNumber("seed", values["seed"], dataDir === undefined ? DEFAULT_SEED : 0, 1_000_000),
-    accountId: nonEmpty("account", values["account"]),
+    seed: wholeNumber("seed", text("seed"), dataDir === undefined ? DEFAULT_SEED : 0, 1_000_000),
+    accountId: nonEmpty("account", text("account")),
+    listCap: values["no-list-cap"] !== true,
   };
 }
 
@@ -142,6 +152,7 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
       accountId: options.accountId,
       seed: options.seed,
       dataDir: options.dataDir,
+      listCap: options.listCap,
       playground,
       onWarning: (message) => process.stderr.write(`imgmeta serve: warning: ${message}\n`),
     });

@@ -3,7 +3,7 @@
  * `dataDir`) is reached — loaded on demand on Node (`index.ts`), absent in Workers and browsers (`web.ts`),
  * so that bundlers for those never meet a `node:` import.
  */
-import { createApp } from "./app.js";
+import { createApp, LIST_CAP } from "./app.js";
 import { errorResponse, internalError, notLoaded, type DirectAnswer } from "./errors.js";
 import { CursorTable, DEFAULT_MAX_CURSORS } from "./pagination.js";
 import { demoImages } from "./seed.js";
@@ -26,6 +26,11 @@ export interface EmulatorOptions {
   readonly now?: (() => number) | undefined;
   /** How many continuation tokens are kept alive (oldest forgotten first). */
   readonly maxCursors?: number | undefined;
+  /**
+   * Whether a walk by continuation tokens ends after 10,000 images, as the List V2 documentation says
+   * ("List up to 10000 images"): the page that reaches the 10,000th image carries no token. Default true.
+   */
+  readonly listCap?: boolean | undefined;
   /** The playground page (HTML) to serve at `/`; `imgmeta serve` passes dist/playground.html. */
   readonly playground?: string | undefined;
   /**
@@ -118,6 +123,7 @@ export function createEmulatorOn(node: NodeHalf, options: EmulatorOptions = {}):
       newId: () => crypto.randomUUID(),
       playground: options.playground,
       onWarning: options.onWarning,
+      listCap: options.listCap === false ? undefined : LIST_CAP,
     }),
   );
   app.catch(() => undefined);

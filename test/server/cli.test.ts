@@ -28,7 +28,7 @@ function run(args: string[], entry: readonly string[] = ENTRIES[0][1]): Promise<
 
 describe("parseServeArgs", () => {
   it("has defaults: 127.0.0.1:8787, in memory, seeded", () => {
-    expect(parseServeArgs([])).toEqual({ port: 8787, host: "127.0.0.1", dataDir: undefined, token: undefined, seed: DEFAULT_SEED, accountId: undefined });
+    expect(parseServeArgs([])).toEqual({ port: 8787, host: "127.0.0.1", dataDir: undefined, token: undefined, seed: DEFAULT_SEED, accountId: undefined, listCap: true });
   });
 
   it("reads every flag; a data directory starts unseeded unless asked", () => {
@@ -39,13 +39,15 @@ describe("parseServeArgs", () => {
       token: "t0k",
       seed: 0,
       accountId: "acc",
+      listCap: true,
     });
+    expect(parseServeArgs(["--no-list-cap"]).listCap).toBe(false);
     expect(parseServeArgs(["--data", "d", "--seed", "50"]).seed).toBe(50);
     expect(parseServeArgs(["--port=9000"]).port).toBe(9000);
   });
 
   it("refuses bad flags with a UsageError", () => {
-    for (const args of [["--bogus"], ["--port"], ["--port", "abc"], ["--port", "70000"], ["--seed", "-1"], ["--token", "has space"], ["--data", ""], ["extra"]]) {
+    for (const args of [["--bogus"], ["--port"], ["--port", "abc"], ["--port", "70000"], ["--seed", "-1"], ["--token", "has space"], ["--data", ""], ["extra"], ["--no-list-cap=1"]]) {
       expect(() => parseServeArgs(args), args.join(" ")).toThrow(UsageError);
     }
   });
@@ -80,7 +82,7 @@ describe("the serve process", () => {
       expect(code).toBe(0);
       expect(stderr).toBe("");
       expect(stdout).toBe(`${SERVE_HELP}\n`);
-      for (const option of ["--port", "--host", "--data", "--token", "--seed", "--account"]) expect(stdout).toContain(`  ${option} `);
+      for (const option of ["--port", "--host", "--data", "--token", "--seed", "--account", "--no-list-cap"]) expect(stdout).toContain(`  ${option} `);
     }
   });
 

@@ -91,7 +91,7 @@ describe("continuation tokens", () => {
     const a = table.issue({ uploaded: 1, id: "x".repeat(1024) }, "asc");
     expect(a.length).toBeLessThanOrEqual(32);
     expect(table.issue({ uploaded: 1, id: "x".repeat(1024) }, "asc")).toBe(a);
-    expect(table.resolve(a, "asc")).toEqual({ uploaded: 1, id: "x".repeat(1024) });
+    expect(table.resolve(a, "asc")).toEqual({ position: { uploaded: 1, id: "x".repeat(1024) }, listed: 0 });
     expect(() => table.resolve(a, "desc")).toThrow(ApiError);
     table.issue({ uploaded: 2, id: "b" }, "asc");
     table.issue({ uploaded: 3, id: "c" }, "asc");
@@ -246,7 +246,7 @@ describe("continuation tokens", () => {
     table.issue({ uploaded: 2, id: "b" }, "desc");
     expect(table.issue({ uploaded: 1, id: "a" }, "desc")).toBe(first); // page 1 read again
     table.issue({ uploaded: 3, id: "c" }, "desc"); // evicts "b", not the token just handed out
-    expect(table.resolve(first, "desc")).toEqual({ uploaded: 1, id: "a" });
+    expect(table.resolve(first, "desc")).toEqual({ position: { uploaded: 1, id: "a" }, listed: 0 });
   });
 });
 
