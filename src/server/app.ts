@@ -6,11 +6,13 @@
 import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
 import { FilterError, fromSearchParams, PER_PAGE_RANGE, toPredicate, type FilterNode } from "../index.js";
+import { ADMIN_PREFIX, adminRoutes, type AdminOperations } from "./admin.js";
 import { checkCredentials, type AuthOptions } from "./auth.js";
 import { readForm, readJson } from "./body.js";
 import { equalities } from "./equality.js";
 import { CUSTOM_ID_SIGNED_URLS } from "./fields.js";
 import { ApiError, ErrorCode, errorResponse, internalError, noRoute, SUCCESS_ENVELOPE, successBytesResponse, successResponse, type DirectAnswer, type Warn } from "./errors.js";
+import { faultLabel, faultResponse, faultRouteOf, type FaultTable } from "./faults.js";
 import { FORMATS } from "./formats.js";
 import { accountHash, DELIVERY_PREFIX, idFromSegments, toApiImage, UPLOAD_PREFIX, uploadUrl, VARIANTS } from "./images.js";
 import { renderImages } from "./listing.js";
@@ -37,12 +39,26 @@ export interface AppContext {
   readonly onWarning?: Warn | undefined;
   /** The most images one walk by continuation tokens lists (see {@link LIST_CAP}); `undefined`: no cap. */
   readonly listCap?: number | undefined;
+  /** The faults in force, when faults may be injected. */
+  readonly faults?: FaultTable | undefined;
+  /** What the admin routes (`/_imgmeta/…`) call; no admin routes without. */
+  readonly admin?: AdminOperations | undefined;
+}
+
+/** What the routes note about a request, for its record in the request log. */
+export interface RequestNotes {
+  /** The route of the injected fault that answered or delayed it. */
+  fault?: string;
+  /** An admin route (`/_imgmeta/…`): printed, but not kept among the recent requests. */
+  admin?: boolean;
 }
 
 /** What the server passes with each request (Hono's `c.env`). */
 export interface AppBindings {
   /** Offered by `listen()` on Node for GET requests: see {@link DirectAnswer}. */
   readonly direct?: DirectAnswer | undefined;
+  /** Filled in by the routes for the request log. */
+  readonly notes?: RequestNotes | undefined;
 }
 
 type AppEnv = { Bindings: AppBindings };
@@ -246,7 +262,7 @@ export function createApp(context: AppContext): Hono<AppEnv> {
   api.get("/accounts/:account_id/images/v1/:image_id/blob", (c) => {
     const image = store.get(imageId(c));
     if (!image) throw notFound(imageId(c));
-    return imageBytes(image);
+    return imageBytes(store, image);
   });
 
   api.patch("/accounts/:account_id/images/v1/:image_id", async (c) => {
@@ -278,15 +294,30 @@ export function createApp(context: AppContext): Hono<AppEnv> {
   });
 
   const app = new Hono<AppEnv>();
+  // Browsers post to upload URLs and load delivery URLs from other origins (a web app's dev server);
+  // first, so that an injected fault is readable there too.
+  app.use(`${UPLOAD_PREFIX}/*`, cors({ origin: "*", allowMethods: ["POST"] }));
+  app.use(`${DELIVERY_PREFIX}/*`, cors({ origin: "*", allowMethods: ["GET", "HEAD"] }));
+  // Faults before any route (and before credentials are checked), but never on the admin routes or the playground.
+  const faults = context.faults;
+  if (faults) {
+    app.use("*", async (c, next) => {
+      const { pathname } = new URL(c.req.url);
+      if (pathname === "/" || pathname === ADMIN_PREFIX || pathname.startsWith(`${ADMIN_PREFIX}/`)) return next();
+      const fault = faults.pick(faultRouteOf(c.req.method, pathname, UPLOAD_PREFIX, DELIVERY_PREFIX));
+      if (!fault) return next();
+      const notes = c.env?.notes;
+      if (notes) notes.fault = faultLabel(fault);
+      if (fault.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+      return fault.status === undefined ? next() : faultResponse({ ...fault, status: fault.status });
+    });
+  }
+  if (context.admin) app.route(ADMIN_PREFIX, adminRoutes<AppEnv>(context.admin, context.auth));
   // The playground: a search box over this emulator's own list endpoint (when the page was given).
   const playground = context.playground;
   if (playground !== undefined) app.get("/", (c) => c.html(playground));
   app.route("/client/v4", api);
   app.route("/", api);
-
-  // Browsers post to upload URLs and load delivery URLs from other origins (a web app's dev server).
-  app.use(`${UPLOAD_PREFIX}/*`, cors({ origin: "*", allowMethods: ["POST"] }));
-  app.use(`${DELIVERY_PREFIX}/*`, cors({ origin: "*", allowMethods: ["GET", "HEAD"] }));
 
   // The direct-upload URL: no credentials but an unguessable token, single use, until it expires.
   app.post(`${UPLOAD_PREFIX}/:hash/*`, async (c) => {
@@ -331,7 +362,7 @@ export function createApp(context: AppContext): Hono<AppEnv> {
     if (!(VARIANTS as readonly string[]).includes(variant)) {
       throw ApiError.of(404, ErrorCode.notFound, `no variant ${JSON.stringify(variant)}; the variants are ${VARIANTS.join(", ")}`);
     }
-    return imageBytes(image);
+    return imageBytes(store, image);
   });
 
   app.notFound(() => errorResponse(noRoute()));
@@ -339,15 +370,16 @@ export function createApp(context: AppContext): Hono<AppEnv> {
   return app;
 }
 
-/** The stored bytes, or a 404 for a draft that has none yet. */
-function imageBytes(image: StoredImage): Response {
-  if (image.draft || image.bytes === null || image.format === null) {
+/** The stored bytes (read from the data directory when they are kept there), or a 404 for a draft that has none yet. */
+async function imageBytes(store: ImageStore, image: StoredImage): Promise<Response> {
+  const bytes = await store.bytesOf(image);
+  if (image.draft || bytes === null || image.format === null) {
     throw ApiError.of(404, ErrorCode.notFound, `image ${JSON.stringify(image.id)} is a draft: nothing has been uploaded to it yet`);
   }
-  return new Response(image.bytes, {
+  return new Response(bytes, {
     headers: {
       "content-type": FORMATS[image.format].contentType,
-      "content-length": String(image.bytes.length),
+      "content-length": String(bytes.length),
       // Uploaded bytes are served from the playground's origin: an SVG must not run script there.
       "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
       "x-content-type-options": "nosniff",

@@ -10,6 +10,7 @@ import { assembleBracketFields, checkMetadata } from "../../src/server/metadata.
 import { toApiImage } from "../../src/server/images.js";
 import { renderImages } from "../../src/server/listing.js";
 import { CursorTable } from "../../src/server/pagination.js";
+import { decodedPath, formatRequestLine, RecentRequests } from "../../src/server/request-log.js";
 import { demoImages } from "../../src/server/seed.js";
 import { randomToken, TOKEN_PATTERN } from "../../src/server/tokens.js";
 import { IMAGES } from "../support/emulator.js";
@@ -275,5 +276,30 @@ describe("equality indexes at their limit", () => {
     expect(builds).toBe(0); // still indexed
     ask(1);
     expect(builds).toBe(1); // k1 was evicted, and is built again
+  });
+});
+
+describe("request records", () => {
+  it("show the query decoded as the emulator reads it, and escape what would break or disguise a line", () => {
+    expect(decodedPath("http://h/client/v4/accounts/a/images/v2?meta.a.b%5Bin%3Anumber%5D=1%7C2&creator=a+b&x")).toBe(
+      "/client/v4/accounts/a/images/v2?meta.a.b[in:number]=1|2&creator=a b&x",
+    );
+    // Not valid percent-encoding: shown as sent.
+    expect(decodedPath("http://h/p?meta.s%5Beq%5D=100%&q=%E0%A4%A")).toBe("/p?meta.s[eq]=100%&q=%E0%A4%A");
+    // Line breaks, escapes and bidirectional overrides, decoded or raw, become \uXXXX.
+    expect(decodedPath("http://h/p?v=a%0Ab%0D%1B[31m%E2%80%AEevil%E2%80%A8")).toBe("/p?v=a\\u000ab\\u000d\\u001b[31m\\u202eevil\\u2028");
+    expect(decodedPath("http://h/a%2Fb")).toBe("/a%2Fb"); // the path as sent: a custom id's %2F stays
+    const line = formatRequestLine({ time: "t", method: "GET", path: decodedPath("http://h/p?v=%0A"), status: 200, ms: 0.5 });
+    expect(line.split("\n")).toHaveLength(1);
+  });
+
+  it("are kept in a ring of fixed size, oldest first", () => {
+    const ring = new RecentRequests(3);
+    for (let i = 0; i < 7; i++) ring.add({ at: i, method: "GET", url: `http://h/${i}`, status: 200, ms: 1, fault: undefined });
+    expect(ring.list().map((record) => record.path)).toEqual(["/4", "/5", "/6"]);
+    ring.clear();
+    expect(ring.list()).toEqual([]);
+    ring.add({ at: 0, method: "GET", url: "http://h/x", status: 200, ms: 1, fault: undefined });
+    expect(ring.list().map((record) => record.path)).toEqual(["/x"]);
   });
 });
