@@ -60,8 +60,7 @@ export function adminRoutes<E extends { Bindings: { readonly notes?: { admin?: b
   });
 
   admin.post("/reset", async (c) => {
-    const hasBody = c.req.raw.body !== null && c.req.header("content-length") !== "0";
-    const body = hasBody ? await readJson(c.req.raw, MAX_SETTINGS_BYTES) : undefined;
+    const body = await readJson(c.req.raw, MAX_SETTINGS_BYTES, true);
     return successResponse(await operations.reset(resetTarget(c.req.query("to"), body)));
   });
 

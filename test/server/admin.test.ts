@@ -91,6 +91,11 @@ describe("reset", () => {
     await populate(emulator);
     expect(await emulator.reset({ to: "seed" })).toEqual({ images: 40 });
     expect(await contents(emulator)).toEqual(seeded);
+    // An empty body with no length (a bare `curl -X POST`, chunked) is no body, not bad JSON.
+    await populate(emulator);
+    const empty = new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+    const bare = await emulator.fetch(new Request(`${BASE}/_imgmeta/reset?to=seed`, { method: "POST", body: empty, duplex: "half" } as RequestInit));
+    expect((await envelope(bare)).result).toEqual({ images: 40 });
     // An emulator without a seed goes back to empty.
     const unseeded = make();
     await populate(unseeded);
