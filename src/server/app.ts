@@ -302,6 +302,8 @@ export function createApp(context: AppContext): Hono<AppEnv> {
   const faults = context.faults;
   if (faults) {
     app.use("*", async (c, next) => {
+      // Rules may be set at any time, but most requests meet none: nothing to parse then.
+      if (!faults.active) return next();
       const { pathname } = new URL(c.req.url);
       if (pathname === "/" || pathname === ADMIN_PREFIX || pathname.startsWith(`${ADMIN_PREFIX}/`)) return next();
       const fault = faults.pick(faultRouteOf(c.req.method, pathname, UPLOAD_PREFIX, DELIVERY_PREFIX));

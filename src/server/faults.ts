@@ -56,12 +56,6 @@ export interface FaultSettings {
   readonly faults: readonly FaultState[];
 }
 
-/** The settings to replace the faults with: rules (objects, or {@link parseFaultSpec} texts), and optionally a new seed. */
-export interface FaultSettingsInput {
-  readonly seed?: number;
-  readonly faults: readonly (Fault | string)[];
-}
-
 const MAX_LATENCY_MS = 60_000;
 const MAX_RETRY_AFTER = 86_400;
 
@@ -210,15 +204,20 @@ export class FaultTable {
   }
 
   /**
-   * Replaces the rules (and the seed, when one is given). The PRNG starts again from the seed, so that the
-   * same settings and the same requests give the same faults, whatever came before.
+   * Replaces the rules (checked by {@link checkFaultSettings}), and the seed when one is given. The PRNG
+   * starts again from the seed, so that the same settings and the same requests give the same faults,
+   * whatever came before.
    */
-  set(input: FaultSettingsInput): FaultSettings {
-    const faults = input.faults.map((rule) => checkFault(rule));
+  set(input: { readonly seed?: number; readonly faults: readonly Fault[] }): FaultSettings {
     if (input.seed !== undefined) this.#seed = input.seed;
     this.#random = random(this.#seed);
-    this.#rules = faults.map((fault) => ({ fault, fired: 0 }));
+    this.#rules = input.faults.map((fault) => ({ fault, fired: 0 }));
     return this.settings();
+  }
+
+  /** Whether any rule is set (spent ones included): without, requests are not even looked at. */
+  get active(): boolean {
+    return this.#rules.length > 0;
   }
 
   settings(): FaultSettings {
