@@ -36,39 +36,70 @@ export interface Answered {
 /** How many requests {@link RecentRequests} keeps by default. */
 export const DEFAULT_RECENT_REQUESTS = 100;
 
+/** The most UTF-8 bytes of a request's method, fault and URL {@link RecentRequests} keeps; longer URLs are cut. */
+export const MAX_KEPT_REQUEST_BYTES = 2048;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
 /**
  * The last requests answered, oldest first, in a ring of fixed size: the oldest is overwritten, so memory
- * stays bounded however long the emulator runs. Entries keep the raw URL; the decoded path is made only
- * when they are read.
+ * stays bounded however long the emulator runs. The ring is made once and written in place, numbers in a
+ * `Float64Array` and the method, fault and URL as UTF-8 in a byte array, so that keeping a request
+ * allocates nothing that outlives it: objects kept for a hundred requests would outlive the young
+ * generation under load and leave garbage in the old one (see `test/server/old-space.test.ts`). A URL is
+ * kept up to {@link MAX_KEPT_REQUEST_BYTES} bytes, then cut (shown ending with `…`); the records are made
+ * when read.
  */
 export class RecentRequests {
-  readonly #ring: (Answered | undefined)[];
+  readonly #size: number;
+  /** Per entry: arrival, status, milliseconds, bytes of text, 1 when the text was cut. */
+  readonly #numbers: Float64Array;
+  /** Per entry: `<method> <fault or -> <url>` in UTF-8. */
+  readonly #texts: Uint8Array;
   #next = 0;
   #count = 0;
 
   /** A ring of `size` entries (0 keeps none). */
   constructor(size = DEFAULT_RECENT_REQUESTS) {
-    this.#ring = new Array<Answered | undefined>(size).fill(undefined);
+    if (!Number.isSafeInteger(size) || size < 0) throw new RangeError("requestLogSize must be a whole number from 0");
+    this.#size = size;
+    this.#numbers = new Float64Array(size * 5);
+    this.#texts = new Uint8Array(size * MAX_KEPT_REQUEST_BYTES);
   }
 
   add(entry: Answered): void {
-    const size = this.#ring.length;
-    if (size === 0) return;
-    this.#ring[this.#next] = entry;
-    this.#next = (this.#next + 1) % size;
-    if (this.#count < size) this.#count++;
+    if (this.#size === 0) return;
+    const slot = this.#next;
+    const at = slot * MAX_KEPT_REQUEST_BYTES;
+    const text = `${entry.method} ${entry.fault ?? "-"} ${entry.url}`;
+    const { read, written } = encoder.encodeInto(text, this.#texts.subarray(at, at + MAX_KEPT_REQUEST_BYTES));
+    const numbers = this.#numbers;
+    numbers[slot * 5] = entry.at;
+    numbers[slot * 5 + 1] = entry.status;
+    numbers[slot * 5 + 2] = entry.ms;
+    numbers[slot * 5 + 3] = written;
+    numbers[slot * 5 + 4] = read < text.length ? 1 : 0;
+    this.#next = (slot + 1) % this.#size;
+    if (this.#count < this.#size) this.#count++;
   }
 
   /** The requests kept, oldest first. */
   list(): RequestRecord[] {
-    const size = this.#ring.length;
     const out: RequestRecord[] = [];
-    for (let k = 0; k < this.#count; k++) out.push(toRecord(this.#ring[(this.#next - this.#count + k + size) % size]!));
+    for (let k = 0; k < this.#count; k++) {
+      const slot = (this.#next - this.#count + k + this.#size) % this.#size;
+      const [at = 0, status = 0, ms = 0, length = 0, cut = 0] = this.#numbers.subarray(slot * 5, slot * 5 + 5);
+      const start = slot * MAX_KEPT_REQUEST_BYTES;
+      const text = decoder.decode(this.#texts.subarray(start, start + length));
+      const [method = "", fault = "-"] = text.split(" ", 2);
+      const url = text.slice(method.length + fault.length + 2);
+      out.push(toRecord({ at, method, url: cut ? `${url}…` : url, status, ms, fault: fault === "-" ? undefined : fault }));
+    }
     return out;
   }
 
   clear(): void {
-    this.#ring.fill(undefined);
     this.#next = 0;
     this.#count = 0;
   }

@@ -10,7 +10,7 @@ import { assembleBracketFields, checkMetadata } from "../../src/server/metadata.
 import { toApiImage } from "../../src/server/images.js";
 import { renderImages } from "../../src/server/listing.js";
 import { CursorTable } from "../../src/server/pagination.js";
-import { decodedPath, formatRequestLine, RecentRequests } from "../../src/server/request-log.js";
+import { decodedPath, formatRequestLine, MAX_KEPT_REQUEST_BYTES, RecentRequests } from "../../src/server/request-log.js";
 import { demoImages } from "../../src/server/seed.js";
 import { randomToken, TOKEN_PATTERN } from "../../src/server/tokens.js";
 import { IMAGES } from "../support/emulator.js";
@@ -301,5 +301,18 @@ describe("request records", () => {
     expect(ring.list()).toEqual([]);
     ring.add({ at: 0, method: "GET", url: "http://h/x", status: 200, ms: 1, fault: undefined });
     expect(ring.list().map((record) => record.path)).toEqual(["/x"]);
+  });
+
+  it("keep what each request was, and cut a URL past the ring's slot, saying so", () => {
+    const ring = new RecentRequests(2);
+    const long = `http://h/p?meta.note[eq]=${"é".repeat(3000)}`;
+    ring.add({ at: Date.UTC(2026, 0, 1), method: "PATCH", url: "http://h/images/v1/a%2Fb?x=%E2%9C%93", status: 503, ms: 1.234, fault: "update:503" });
+    ring.add({ at: 0, method: "GET", url: long, status: 200, ms: 0.5, fault: undefined });
+    const [first, second] = ring.list();
+    expect(first).toEqual({ time: "2026-01-01T00:00:00.000Z", method: "PATCH", path: "/images/v1/a%2Fb?x=✓", status: 503, ms: 1.23, fault: "update:503" });
+    expect(second!.path.startsWith("/p?meta.note[eq]=éé")).toBe(true);
+    expect(second!.path.endsWith("é…")).toBe(true);
+    expect(new TextEncoder().encode(second!.path).length).toBeLessThan(MAX_KEPT_REQUEST_BYTES);
+    expect(() => new RecentRequests(-1)).toThrow(RangeError);
   });
 });
