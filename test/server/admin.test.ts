@@ -185,6 +185,14 @@ describe("export and import", () => {
     expect(listed.images.map((image) => image.id)).toEqual(["folder/cat.png"]);
   });
 
+  it("imports the README's example as it is written there", async () => {
+    const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
+    const example = /```text\n(\{"format":"imgmeta-store"[\s\S]*?)```/.exec(readme)![1]!;
+    const emulator = make();
+    expect(await emulator.importStore(example)).toEqual({ images: 2 });
+    expect((await emulator.store()).get("waiting")).toMatchObject({ draft: true, uploadToken: "BBBBBBBBBBBBBBBBBBBBBB" });
+  });
+
   it("refuses a bad line by number, id and field, and changes nothing", async () => {
     const emulator = make({ seed: 6 });
     const before = await contents(emulator);

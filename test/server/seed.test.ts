@@ -3,7 +3,7 @@
  * shows them, placeholder PNGs where no bytes are given, a bad entry named (index, id, field) with
  * nothing stored, and `reset({ to: "seed" })` going back to it.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32, inflateSync } from "node:zlib";
@@ -196,6 +196,19 @@ describe("a seed", () => {
     const third = createEmulator({ seedFile: file, dataDir: data });
     await expect(third.ready).rejects.toThrow(RecordError);
     await third.close();
+  });
+
+  it("loads the README's example seed file as it is written there", async () => {
+    const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("### Seed files"));
+    const example = /```json\n([\s\S]*?)```/.exec(section)![1]!;
+    const file = join(dir, "images.json");
+    await writeFile(file, example);
+    const emulator = createEmulator({ seedFile: file });
+    const images = await listed(emulator);
+    expect(images.map((image) => image["id"])).toEqual(["cats/tom.png", "2cdc28f0-017a-49c4-9ed7-87056c83901b"]);
+    expect(images[1]).toMatchObject({ requireSignedURLs: true, filename: "dot.png" });
+    await emulator.close();
   });
 
   it("refuses seed and seedFile together", () => {
