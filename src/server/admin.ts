@@ -46,7 +46,10 @@ function resetTarget(query: string | undefined, body: unknown): ResetOptions {
   throw bad(`to must be "empty" or "seed", not ${JSON.stringify(to)}`);
 }
 
-/** The admin routes, to mount at {@link ADMIN_PREFIX}. `onAdmin` is told that a request is one of them. */
+/**
+ * The admin routes, to mount at {@link ADMIN_PREFIX}. Each request's notes say it is an admin one (the
+ * request log prints it, but does not keep it among the recent requests).
+ */
 export function adminRoutes<E extends { Bindings: { readonly notes?: { admin?: boolean } | undefined } }>(operations: AdminOperations, auth: AuthOptions): Hono<E> {
   const admin = new Hono<E>();
   admin.use("*", async (c, next) => {
