@@ -14,7 +14,7 @@ export interface Row {
   readonly median: number;
   readonly p25: number;
   readonly p75: number;
-  readonly unit: "ns/record" | "µs" | "ms" | "KB" | "×" | "req/s";
+  readonly unit: "ns/record" | "µs" | "ms" | "KB" | "MB" | "×" | "req/s";
   readonly note?: string;
 }
 

@@ -61,6 +61,7 @@ if (want("startup")) rows.push(...figure("startup.ts"));
 if (want("bundle")) rows.push(...figure("bundle.ts"));
 if (want("linearity")) rows.push(...figure("linearity.ts"));
 if (want("server")) rows.push(...figure("server.ts"));
+if (want("memory")) rows.push(...figure("memory.ts"));
 
 const find = (figureName: string, subject: string, query?: string) =>
   rows.find((row) => row.figure === figureName && row.subject === subject && row.query === query);
@@ -116,6 +117,14 @@ for (const perPage of [1000, 10_000]) {
 }
 for (const row of rows.filter((r) => r.figure === "emulator: under load, max / median latency")) {
   checks.push({ what: `emulator under load, ${row.subject}: max / median latency`, value: row.median, bound: "≤ 10×", ok: row.median <= 10 });
+}
+// The emulator with --data keeps image bytes on disk: what 10,000 images of 100 KB (a gigabyte) add to its memory.
+{
+  const memory = (subject: string) => rows.find((row) => row.figure.startsWith("emulator: resident memory") && row.subject === subject);
+  const before = memory("--data (bytes on disk): before (empty store)");
+  const after = memory("--data (bytes on disk): after adding");
+  const value = before && after ? after.median - before.median : undefined;
+  checks.push({ what: "emulator with --data, 10,000 images of 100 KB: RSS after adding − before", value, bound: "≤ 100 MB", ok: value === undefined ? undefined : value <= 100 });
 }
 for (const row of rows.filter((r) => r.figure.startsWith("linearity"))) {
   checks.push({ what: `linear time: ${row.subject}`, value: row.median, bound: "≈ 10× (≤ 15×)", ok: row.median <= 15 });

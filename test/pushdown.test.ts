@@ -17,7 +17,7 @@ import {
 import { ImagesApiError, listImages, toBindingFilter, toListParams, type BindingFilter } from "../src/integrations.js";
 import { codes } from "./support/codes.js";
 import { filterArb, imageArb, rootFilterArb, SEED } from "./support/arbitraries.js";
-import { demoImages, fakeImagesApi } from "./support/fake-api.js";
+import { demoImages, emulatorWith } from "./support/list-images.js";
 import { conformance } from "./conformance/runner.js";
 
 
@@ -90,8 +90,8 @@ describe("toListParams", () => {
   });
 
   it("goes through the real SDK onto the wire as the API expects", async () => {
-    const requests: string[] = [];
-    const client = new Cloudflare({ apiToken: "t", baseURL: "http://api.test/client/v4", fetch: fakeImagesApi(demoImages(20), { requests }), maxRetries: 0 });
+    const { fetch, requests } = emulatorWith(demoImages(20));
+    const client = new Cloudflare({ apiToken: "t", baseURL: "http://api.test/client/v4", fetch, maxRetries: 0 });
     const page = await client.images.v2.list({ account_id: "acc", ...toListParams('status = "pending" and region.name = "eu-west"') });
     expect(page.images?.map((image) => image.id)).toEqual(["img-017", "img-013", "img-009", "img-005", "img-001"]);
     expect(requests[0]).toContain("meta.status%5Beq%3Astring%5D=pending&meta.region.name%5Beq%3Astring%5D=eu-west");
@@ -173,6 +173,8 @@ describe("toBindingFilter", () => {
 });
 
 describe("listImages", () => {
+  // Against the emulator, in this process: it reads filters with the library, pages by continuation
+  // tokens, and injects the failures the retry tests need (see test/server/faults.test.ts for more).
   const images = demoImages(57);
   const ids = (list: readonly Image[]) => list.map((image) => image.id);
   async function collect(iterable: AsyncIterable<Image>): Promise<Image[]> {
@@ -181,69 +183,74 @@ describe("listImages", () => {
     return out;
   }
   const expected = (filter: string) => ids(images.filter(toPredicate(filter)).sort((a, b) => (a.uploaded! < b.uploaded! ? 1 : -1)));
+  /** The query strings of the requests sent, decoded as the emulator's request log shows them. */
+  const sent = (emulator: ReturnType<typeof emulatorWith>["emulator"]) => emulator.recentRequests().map((record) => record.path);
 
   it("walks every page and applies the residual (fetch source)", async () => {
-    const requests: string[] = [];
+    const { emulator, fetch } = emulatorWith(images);
     const filter = 'status != "deleted" and (priority = 1 or region.name = "eu-west") and tag in ("a|b", plain) and creator != user0';
-    const found = await collect(listImages({ apiToken: "t", baseURL: "http://api.test/client/v4", fetch: fakeImagesApi(images, { requests }) }, { accountId: "acc", filter, perPage: 10 }));
+    const found = await collect(listImages({ apiToken: "t", baseURL: "http://api.test/client/v4", fetch }, { accountId: "acc", filter, perPage: 10 }));
     expect(ids(found)).toEqual(expected(filter));
     expect(found.length).toBeGreaterThan(0);
-    expect(requests.length).toBeGreaterThan(1);
-    expect(requests.every((url) => !url.includes("meta.") && !url.includes("creator"))).toBe(true); // nothing pushable
+    expect(sent(emulator).length).toBeGreaterThan(1);
+    expect(sent(emulator).every((path) => !path.includes("meta.") && !path.includes("creator"))).toBe(true); // nothing pushable
 
-    const pushed: string[] = [];
-    const byCreator = await collect(listImages({ apiToken: "t", fetch: fakeImagesApi(images, { requests: pushed }) }, { accountId: "acc", filter: "creator = user1 and priority > 2" }));
+    const pushed = emulatorWith(images);
+    const byCreator = await collect(listImages({ apiToken: "t", baseURL: "http://api.test/client/v4", fetch: pushed.fetch }, { accountId: "acc", filter: "creator = user1 and priority > 2" }));
     expect(ids(byCreator)).toEqual(expected("creator = user1 and priority > 2"));
-    expect(pushed[0]).toContain("creator=user1");
+    expect(sent(pushed.emulator)[0]).toContain("creator=user1");
   });
 
   it("drops the slashes a base URL ends with, however many", async () => {
     for (const baseURL of ["http://api.test/client/v4/", "http://api.test/client/v4" + "/".repeat(10_000)]) {
-      const requests: string[] = [];
-      await collect(listImages({ apiToken: "t", baseURL, fetch: fakeImagesApi(images, { requests }) }, { accountId: "acc", filter: "creator = user1" }));
+      const { fetch, requests } = emulatorWith(images);
+      await collect(listImages({ apiToken: "t", baseURL, fetch }, { accountId: "acc", filter: "creator = user1" }));
       expect(requests[0]).toBe("http://api.test/client/v4/accounts/acc/images/v2?creator=user1");
     }
   });
 
   it("walks every page with the official SDK as the source", async () => {
-    const client = new Cloudflare({ apiToken: "t", baseURL: "http://api.test/client/v4", fetch: fakeImagesApi(images), maxRetries: 0 });
+    const client = new Cloudflare({ apiToken: "t", baseURL: "http://api.test/client/v4", fetch: emulatorWith(images).fetch, maxRetries: 0 });
     const filter = "priority > 1 and priority > 2 and not status = pending"; // two ranges on one key: one stays local
     const found = await collect(listImages(client, { accountId: "acc", filter, perPage: 10 }));
     expect(ids(found)).toEqual(expected(filter));
   });
 
   it("sends spaces as %20, as the official SDK does", async () => {
-    const requests: string[] = [];
-    await collect(listImages({ apiToken: "t", fetch: fakeImagesApi(images, { requests }) }, { accountId: "acc", filter: 'status = "in review" and tag = "a+b"' }));
+    const { fetch, requests } = emulatorWith(images);
+    await collect(listImages({ apiToken: "t", fetch }, { accountId: "acc", filter: 'status = "in review" and tag = "a+b"' }));
     expect(requests[0]).toContain("meta.status[eq:string]=in%20review&meta.tag[eq:string]=a%2Bb");
   });
 
   it("sorts as asked", async () => {
-    const found = await collect(listImages({ apiToken: "t", fetch: fakeImagesApi(images) }, { accountId: "acc", sortOrder: "asc", perPage: 10 }));
+    const found = await collect(listImages({ apiToken: "t", fetch: emulatorWith(images).fetch }, { accountId: "acc", sortOrder: "asc", perPage: 10 }));
     expect(ids(found)).toEqual(ids(images));
   });
 
   it("retries 429 and 5xx a bounded number of times", async () => {
-    const requests: string[] = [];
-    const source = { apiToken: "t", fetch: fakeImagesApi(images, { failures: [429, 503], requests }), retry: { baseDelayMs: 0 } };
+    const flaky = emulatorWith(images, { faults: ["list:429:retry-after=0:times=1", "list:503:times=1"] });
+    const source = { apiToken: "t", fetch: flaky.fetch, retry: { baseDelayMs: 0 } };
     expect(await collect(listImages(source, { accountId: "acc", filter: "priority = 5" }))).toHaveLength(images.filter(toPredicate("priority = 5")).length);
-    expect(requests).toHaveLength(3);
+    expect(flaky.emulator.recentRequests().map((record) => record.status)).toEqual([429, 503, 200]);
 
-    const failing = { apiToken: "t", fetch: fakeImagesApi(images, { failures: [503, 503, 503] }), retry: { attempts: 2, baseDelayMs: 0 } };
+    const down = emulatorWith(images, { faults: ["list:503"] });
+    const failing = { apiToken: "t", fetch: down.fetch, retry: { attempts: 2, baseDelayMs: 0 } };
     const error = await collect(listImages(failing, { accountId: "acc" })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImagesApiError);
     expect((error as ImagesApiError).status).toBe(503);
+    expect(down.requests).toHaveLength(3);
   });
 
   it("surfaces API errors with their Cloudflare codes, without retrying 4xx", async () => {
-    const requests: string[] = [];
-    const noAuth: typeof fetch = (input, init) => fakeImagesApi(images, { requests })(input, { ...init, headers: {} });
+    const { emulator, fetch } = emulatorWith(images);
+    const noAuth: typeof fetch = (input, init) => fetch(input, { ...init, headers: {} });
     const error = await collect(listImages({ apiToken: "t", fetch: noAuth }, { accountId: "acc" })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImagesApiError);
     expect((error as ImagesApiError).codes).toEqual([9106]);
-    expect(requests).toHaveLength(1);
+    expect(sent(emulator)).toHaveLength(1);
 
-    const client = new Cloudflare({ apiToken: "t", baseURL: "http://api.test/client/v4", fetch: fakeImagesApi(images, { failures: [400] }), maxRetries: 0 });
+    const refusing = emulatorWith(images, { faults: ["list:400:code=971"] });
+    const client = new Cloudflare({ apiToken: "t", baseURL: "http://api.test/client/v4", fetch: refusing.fetch, maxRetries: 0 });
     const sdkError = await collect(listImages(client, { accountId: "acc" })).catch((e: unknown) => e);
     expect(sdkError).toBeInstanceOf(ImagesApiError);
     expect((sdkError as ImagesApiError).codes).toEqual([971]);
@@ -253,7 +260,7 @@ describe("listImages", () => {
     const controller = new AbortController();
     const seen: Image[] = [];
     const walk = async () => {
-      for await (const image of listImages({ apiToken: "t", fetch: fakeImagesApi(images) }, { accountId: "acc", perPage: 10, signal: controller.signal })) {
+      for await (const image of listImages({ apiToken: "t", fetch: emulatorWith(images).fetch }, { accountId: "acc", perPage: 10, signal: controller.signal })) {
         seen.push(image);
         if (seen.length === 10) controller.abort(new Error("enough"));
       }
@@ -262,6 +269,8 @@ describe("listImages", () => {
     expect(seen).toHaveLength(10);
   });
 
+  // The tests below need answers no API gives (a request that never ends, a body cut short, the same
+  // token again, HTML): hand-made `fetch` functions.
   it("rejects with the signal's reason when aborted during a request, with either source", async () => {
     const reason = new Error("stop");
     // A fetch that aborts the walk when called, then waits for the abort like a slow server.
@@ -304,8 +313,8 @@ describe("listImages", () => {
   });
 
   it("waits what a Retry-After date asks: one already past means at once, not the backoff", async () => {
-    const requests: string[] = [];
-    const inner = fakeImagesApi(images, { requests });
+    // The emulator sends Retry-After in seconds; the HTTP-date form, by hand.
+    const inner = emulatorWith(images).fetch;
     let first = true;
     const limited: typeof fetch = async (input, init) => {
       if (!first) return inner(input, init);
@@ -342,16 +351,16 @@ describe("listImages", () => {
   });
 
   it("checks perPage and sortOrder before any request", async () => {
-    const requests: string[] = [];
-    const source = { apiToken: "t", fetch: fakeImagesApi(images, { requests }) };
+    const { fetch, requests } = emulatorWith(images);
+    const source = { apiToken: "t", fetch };
     await expect(collect(listImages(source, { accountId: "acc", perPage: 5 }))).rejects.toThrow(FilterError);
     await expect(collect(listImages(source, { accountId: "acc", sortOrder: "up" as "asc" }))).rejects.toThrow(FilterError);
     expect(requests).toEqual([]);
   });
 
   it("refuses a filter that does not parse before any request", async () => {
-    const requests: string[] = [];
-    await expect(collect(listImages({ apiToken: "t", fetch: fakeImagesApi(images, { requests }) }, { accountId: "acc", filter: "a = " }))).rejects.toThrow(FilterError);
+    const { fetch, requests } = emulatorWith(images);
+    await expect(collect(listImages({ apiToken: "t", fetch }, { accountId: "acc", filter: "a = " }))).rejects.toThrow(FilterError);
     expect(requests).toEqual([]);
   });
 });

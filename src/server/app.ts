@@ -6,12 +6,14 @@
 import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
 import { FilterError, fromSearchParams, parsePerPage, PER_PAGE_RANGE, toPredicate, type FilterNode } from "../index.js";
+import { ADMIN_PREFIX, adminRoutes, type AdminOperations } from "./admin.js";
 import { ANY_ACCOUNT, CONFIG_PATH, type PlaygroundConfig } from "./playground-contract.js";
 import { checkCredentials, type AuthOptions } from "./auth.js";
 import { readForm, readJson } from "./body.js";
 import { equalities } from "./equality.js";
 import { CUSTOM_ID_SIGNED_URLS } from "./fields.js";
 import { ApiError, ErrorCode, errorResponse, internalError, noRoute, SUCCESS_ENVELOPE, successBytesResponse, successResponse, type DirectAnswer, type Warn } from "./errors.js";
+import { faultLabel, faultResponse, faultRouteOf, type FaultTable } from "./faults.js";
 import { FORMATS } from "./formats.js";
 import { accountHash, DELIVERY_PREFIX, idFromSegments, toApiImage, UPLOAD_PREFIX, uploadUrl, VARIANTS } from "./images.js";
 import { renderImages } from "./listing.js";
@@ -36,12 +38,28 @@ export interface AppContext {
   readonly playground?: string | undefined;
   /** Told the detail of an internal error (answered with a plain 500). */
   readonly onWarning?: Warn | undefined;
+  /** The most images one walk by continuation tokens lists (see {@link LIST_CAP}); `undefined`: no cap. */
+  readonly listCap?: number | undefined;
+  /** The faults in force, when faults may be injected. */
+  readonly faults?: FaultTable | undefined;
+  /** What the admin routes (`/_imgmeta/…`) call; no admin routes without. */
+  readonly admin?: AdminOperations | undefined;
+}
+
+/** What the routes note about a request, for its record in the request log. */
+export interface RequestNotes {
+  /** The route of the injected fault that answered or delayed it. */
+  fault?: string;
+  /** An admin route (`/_imgmeta/…`): printed, but not kept among the recent requests. */
+  admin?: boolean;
 }
 
 /** What the server passes with each request (Hono's `c.env`). */
 export interface AppBindings {
   /** Offered by `listen()` on Node for GET requests: see {@link DirectAnswer}. */
   readonly direct?: DirectAnswer | undefined;
+  /** Filled in by the routes for the request log. */
+  readonly notes?: RequestNotes | undefined;
 }
 
 type AppEnv = { Bindings: AppBindings };
@@ -51,6 +69,8 @@ const ALLOWED_IMAGES = 100_000;
 /** PATCH bodies are small JSON. */
 const MAX_JSON_BYTES = 64 * 1024;
 const DEFAULT_PER_PAGE = 1000;
+/** "List up to 10000 images" (List images V2): what one walk by continuation tokens lists at most. */
+export const LIST_CAP = 10_000;
 
 function notFound(id: string): ApiError {
   return ApiError.of(404, ErrorCode.notFound, `Image not found: no image with id ${JSON.stringify(id)}`);
@@ -105,9 +125,23 @@ function pathAfter(c: Context, prefix: string): string[] {
   return new URL(c.req.url).pathname.slice(prefix.length + 1).split("/");
 }
 
-/** The image id of a route: Hono has already decoded the raw segment (`%2F` → `/`). */
+/**
+ * What follows `images/v1/` in the paths of the API's routes the emulator does not implement: signing
+ * keys (`keys`, `keys/:name`), variants (`variants`, `variants/:id`), the deprecated v1 direct upload
+ * (`direct_upload`), batch tokens (`batch_token`); and `stats`, which only GET serves. The real API
+ * routes these elsewhere, so they are no image id: a 404 "No route for the URI" like any unknown
+ * route, not "Image not found".
+ */
+const NOT_IMAGE_IDS: ReadonlySet<string> = new Set(["keys", "variants", "direct_upload", "batch_token", "stats"]);
+
+/**
+ * The image id of a route: Hono has already decoded the raw segment (`%2F` → `/`).
+ * @throws ApiError 404/7003 when the segment names another route of the API (see {@link NOT_IMAGE_IDS}).
+ */
 function imageId(c: Context): string {
-  return c.req.param("image_id") ?? "";
+  const id = c.req.param("image_id") ?? "";
+  if (NOT_IMAGE_IDS.has(id)) throw noRoute();
+  return id;
 }
 
 /** Builds the Hono app over a store. */
@@ -158,10 +192,15 @@ export function createApp(context: AppContext): Hono<AppEnv> {
     const order = readSortOrder(params);
     const token = singleParam(params, "continuation_token") ?? "";
     const filter = readFilter(url.search);
-    const after = cursors.resolve(token, order);
-    const page = store.page({ matches: toPredicate(filter), order, after, limit: perPage, equalities: equalities(filter) });
+    const walk = cursors.resolve(token, order);
+    const listedBefore = walk?.listed ?? 0;
+    const cap = context.listCap;
+    const limit = cap === undefined ? perPage : Math.min(perPage, cap - listedBefore);
+    const page = store.page({ matches: toPredicate(filter), order, after: walk?.position, limit, equalities: equalities(filter) });
     const last = page.images[page.images.length - 1];
-    const next = page.more && last ? cursors.issue(last, order) : null;
+    const listed = listedBefore + page.images.length;
+    // At the cap the walk ends: no token, whatever follows.
+    const next = page.more && last && (cap === undefined || listed < cap) ? cursors.issue(last, order, listed) : null;
     const before = `${SUCCESS_ENVELOPE.before}{"images":`;
     const rest = `,"continuation_token":${JSON.stringify(next)}}${SUCCESS_ENVELOPE.after}`;
     return successBytesResponse(renderImages(page.images, url.origin, hashOf(c), before, rest), c.env?.direct);
@@ -224,7 +263,7 @@ export function createApp(context: AppContext): Hono<AppEnv> {
   api.get("/accounts/:account_id/images/v1/:image_id/blob", (c) => {
     const image = store.get(imageId(c));
     if (!image) throw notFound(imageId(c));
-    return imageBytes(image);
+    return imageBytes(store, image);
   });
 
   api.patch("/accounts/:account_id/images/v1/:image_id", async (c) => {
@@ -256,6 +295,27 @@ export function createApp(context: AppContext): Hono<AppEnv> {
   });
 
   const app = new Hono<AppEnv>();
+  // Browsers post to upload URLs and load delivery URLs from other origins (a web app's dev server);
+  // first, so that an injected fault is readable there too.
+  app.use(`${UPLOAD_PREFIX}/*`, cors({ origin: "*", allowMethods: ["POST"] }));
+  app.use(`${DELIVERY_PREFIX}/*`, cors({ origin: "*", allowMethods: ["GET", "HEAD"] }));
+  // Faults before any route (and before credentials are checked), but never on the admin routes or the playground.
+  const faults = context.faults;
+  if (faults) {
+    app.use("*", async (c, next) => {
+      // Rules may be set at any time, but most requests meet none: nothing to parse then.
+      if (!faults.active) return next();
+      const { pathname } = new URL(c.req.url);
+      if (pathname === "/" || pathname === CONFIG_PATH || pathname === ADMIN_PREFIX || pathname.startsWith(`${ADMIN_PREFIX}/`)) return next();
+      const fault = faults.pick(faultRouteOf(c.req.method, pathname, UPLOAD_PREFIX, DELIVERY_PREFIX));
+      if (!fault) return next();
+      const notes = c.env?.notes;
+      if (notes) notes.fault = faultLabel(fault);
+      if (fault.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+      return fault.status === undefined ? next() : faultResponse({ ...fault, status: fault.status });
+    });
+  }
+  if (context.admin) app.route(ADMIN_PREFIX, adminRoutes<AppEnv>(context.admin, context.auth));
   // The playground: a search box over this emulator's own list endpoint (when the page was given), and
   // what it needs to know to list: the account, and whether a token is needed (never the token).
   const playground = context.playground;
@@ -266,10 +326,6 @@ export function createApp(context: AppContext): Hono<AppEnv> {
   }
   app.route("/client/v4", api);
   app.route("/", api);
-
-  // Browsers post to upload URLs and load delivery URLs from other origins (a web app's dev server).
-  app.use(`${UPLOAD_PREFIX}/*`, cors({ origin: "*", allowMethods: ["POST"] }));
-  app.use(`${DELIVERY_PREFIX}/*`, cors({ origin: "*", allowMethods: ["GET", "HEAD"] }));
 
   // The direct-upload URL: no credentials but an unguessable token, single use, until it expires.
   app.post(`${UPLOAD_PREFIX}/:hash/*`, async (c) => {
@@ -314,7 +370,7 @@ export function createApp(context: AppContext): Hono<AppEnv> {
     if (!(VARIANTS as readonly string[]).includes(variant)) {
       throw ApiError.of(404, ErrorCode.notFound, `no variant ${JSON.stringify(variant)}; the variants are ${VARIANTS.join(", ")}`);
     }
-    return imageBytes(image);
+    return imageBytes(store, image);
   });
 
   app.notFound(() => errorResponse(noRoute()));
@@ -322,15 +378,16 @@ export function createApp(context: AppContext): Hono<AppEnv> {
   return app;
 }
 
-/** The stored bytes, or a 404 for a draft that has none yet. */
-function imageBytes(image: StoredImage): Response {
-  if (image.draft || image.bytes === null || image.format === null) {
+/** The stored bytes (read from the data directory when they are kept there), or a 404 for a draft that has none yet. */
+async function imageBytes(store: ImageStore, image: StoredImage): Promise<Response> {
+  const bytes = await store.bytesOf(image);
+  if (image.draft || bytes === null || image.format === null) {
     throw ApiError.of(404, ErrorCode.notFound, `image ${JSON.stringify(image.id)} is a draft: nothing has been uploaded to it yet`);
   }
-  return new Response(image.bytes, {
+  return new Response(bytes, {
     headers: {
       "content-type": FORMATS[image.format].contentType,
-      "content-length": String(image.bytes.length),
+      "content-length": String(bytes.length),
       // Uploaded bytes are served from the playground's origin: an SVG must not run script there.
       "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
       "x-content-type-options": "nosniff",

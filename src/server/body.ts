@@ -58,9 +58,13 @@ export async function readForm(request: Request, limit: number): Promise<FormDat
   }
 }
 
-/** A JSON body (a PATCH), size-limited; a 400 when it is not JSON. */
-export async function readJson(request: Request, limit: number): Promise<unknown> {
+/**
+ * A JSON body (a PATCH), size-limited; a 400 when it is not JSON. With `optional`, an empty body (a bare
+ * `curl -X POST`) is `undefined` rather than a 400.
+ */
+export async function readJson(request: Request, limit: number, optional = false): Promise<unknown> {
   const body = await readBody(request, limit);
+  if (optional && body.length === 0) return undefined;
   const text = new TextDecoder().decode(body);
   try {
     return JSON.parse(text) as unknown;

@@ -27,7 +27,7 @@ export function idProblem(id: string, custom: boolean): string | undefined {
   const long = tooLong("id", id, MAX_ID_LENGTH);
   if (long !== undefined) return long;
   if (id.startsWith("/") || id.endsWith("/")) return "id must not start or end with a /";
-  if (custom && UUID.test(id)) return "CustomID must not be UUID";
+  if (custom && isUuid(id)) return "CustomID must not be UUID";
   // A URL cannot address such a segment: clients (the SDK too) and URL parsers resolve it away.
   if (id.split("/").some((segment) => segment === "." || segment === "..")) return 'id must not have "." or ".." as a path segment';
   // No UTF-8 form, so no URL: `encodeURIComponent` throws. Ids decoded from HTTP never hold one.
@@ -39,6 +39,19 @@ export function idProblem(id: string, custom: boolean): string | undefined {
 /** A creator of at most 1024 characters. */
 export function creatorProblem(creator: string): string | undefined {
   return tooLong("creator", creator, MAX_CREATOR_LENGTH);
+}
+
+/** Whether an id has the shape of the ids the API makes (a UUID, any case). */
+export function isUuid(id: string): boolean {
+  return UUID.test(id);
+}
+
+/** An RFC 3339 date-time with its offset (Z or ±hh:mm): without one, `Date.parse` would read local time. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/i;
+
+/** The time an RFC 3339 date-time stands for (ms since the epoch), or NaN when `text` is not one. */
+export function parseDateTime(text: string): number {
+  return DATE_TIME.test(text) ? Date.parse(text) : NaN;
 }
 
 /** A stored file name of at most 255 characters. */

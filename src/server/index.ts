@@ -14,19 +14,12 @@
  */
 import { createEmulatorOn, type Emulator, type EmulatorOptions } from "./emulator.js";
 
-/** Errors as data, and the numeric codes the emulator answers with. */
-export { ApiError, ErrorCode, type ErrorItem } from "./errors.js";
-/** Why a data directory cannot be used (what `ready` and `listen()` reject with): names the file, and the line for the log. */
-export { DataFileError } from "./data-file-error.js";
-/** An image as the API shows it. */
-export type { ApiImage } from "./images.js";
-/** Deterministic demo images (what `--seed N` adds). */
-export { demoImages } from "./seed.js";
-/** The store's records and the journal interface a persistence layer implements. */
-export { ImageStore, type Change, type Journal, type Position, type StoredImage } from "./store.js";
-export type { Emulator, EmulatorOptions, ListenOptions, ListeningEmulator } from "./emulator.js";
+export * from "./public.js";
 
 /** Creates an emulator. With `dataDir`, the stored data is loaded in the background: see `Emulator.ready`. */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
-  return createEmulatorOn({ http: () => import("./node-http.js"), journal: () => import("./journal.js") }, options);
+  return createEmulatorOn(
+    { http: () => import("./node-http.js"), journal: () => import("./journal.js"), seedFile: () => import("./seed-file.js") },
+    options,
+  );
 }

@@ -10,18 +10,21 @@
  *   repeated or out of place) is a startup error naming the file and line.
  * - `blobs/<sha256>`: image bytes, content-addressed (an image id never becomes a file name), each
  *   written to a temporary file, fsynced and renamed into place before the log line that refers to it.
+ *   Every blob the log refers to is read and checked against its hash at start-up, one at a time; the
+ *   store then holds only its hash and size, and the bytes are read (and checked again) when served.
  * - `lock`: the pid of the emulator using the directory (see lock.ts).
  * At start-up, a log that is mostly replaced or deleted images, or written in an older format, is
  * rewritten with the live ones only.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { appendFile, mkdir, open, readdir, readFile, rename, rm, stat, truncate, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { DataFileError } from "./data-file-error.js";
 import type { Warn } from "./errors.js";
 import { lockDataDir } from "./lock.js";
 import { completeLineAt, EMPTY_CHAIN, formatLine, LOG_FORMAT, readLine, SHA256_HEX, type Chain, type ChangeRecord, type ImageRow, type LogRecord } from "./log-lines.js";
-import type { Change, Journal, StoredImage } from "./store.js";
+import { isStoredBlob, type Change, type Journal, type StoredBlob, type StoredImage } from "./store.js";
 
 const LOG_FILE = "images.log";
 const BLOB_DIR = "blobs";
@@ -107,13 +110,15 @@ async function openLocked(
     }
   }
   const images: StoredImage[] = [];
-  const blobs = new Map<string, Uint8Array<ArrayBuffer>>();
+  // The size of each blob the live images refer to, once it is checked.
+  const blobs = new Map<string, number>();
   for (const row of rows?.values() ?? []) {
     const { blob, ...rest } = row;
-    let bytes: Uint8Array<ArrayBuffer> | null = null;
+    let bytes: StoredBlob | null = null;
     if (blob !== null) {
-      bytes = blobs.get(blob) ?? (await readBlob(join(blobDir, blob), blob));
-      blobs.set(blob, bytes);
+      let size = blobs.get(blob);
+      if (size === undefined) blobs.set(blob, (size = await checkBlob(join(blobDir, blob), blob)));
+      bytes = { sha256: blob, size };
     }
     images.push({ ...rest, bytes });
   }
@@ -133,7 +138,12 @@ async function openLocked(
   const journal: Journal = {
     async append(changes) {
       const records: ChangeRecord[] = [];
-      for (const change of changes) records.push(await toRecord(change, blobDir, known));
+      const held: Change[] = [];
+      for (const change of changes) {
+        const { record, change: kept } = await toRecord(change, blobDir, known);
+        records.push(record);
+        held.push(kept);
+      }
       // One line, whatever the number of changes: a crash mid-append keeps all of them or none.
       const line = formatLine(records.length === 1 ? records[0]! : { t: "batch", changes: records }, chain);
       const text = Buffer.from(line.text, "utf8");
@@ -148,7 +158,10 @@ async function openLocked(
       }
       logSize += text.length;
       chain = line.chain;
+      // The store holds where the bytes are, not the bytes.
+      return held;
     },
+    readBlob: (blob) => readBlob(join(blobDir, blob.sha256), blob),
   };
   return {
     images,
@@ -291,15 +304,39 @@ async function mendTail(logPath: string, tail: Tail, onWarning: Warn | undefined
   }
 }
 
-async function readBlob(path: string, hash: string): Promise<Uint8Array<ArrayBuffer>> {
+/**
+ * Checks a blob at start-up without keeping it: read in pieces, hashed.
+ * @returns its size.
+ * @throws DataFileError naming it when it cannot be read or does not match its hash.
+ */
+async function checkBlob(path: string, hash: string): Promise<number> {
+  const digest = createHash("sha256");
+  let size = 0;
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      digest.update(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
+  } catch (error) {
+    throw new DataFileError(path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}); the data directory cannot be loaded`);
+  }
+  if (digest.digest("hex") !== hash) throw new DataFileError(path, "is corrupted (its bytes do not match its hash); the data directory cannot be loaded");
+  return size;
+}
+
+/**
+ * A blob's bytes, when an image is served (or exported).
+ * @throws DataFileError naming it when it cannot be read or no longer matches its hash (changed since start-up).
+ */
+async function readBlob(path: string, blob: StoredBlob): Promise<Uint8Array<ArrayBuffer>> {
   let data: Buffer;
   try {
     data = await readFile(path);
   } catch (error) {
-    throw new DataFileError(path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}); the data directory cannot be loaded`);
+    throw new DataFileError(path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
   }
-  if (sha256(data) !== hash) throw new DataFileError(path, "is corrupted (its bytes do not match its hash); the data directory cannot be loaded");
-  return new Uint8Array(data);
+  if (data.length !== blob.size || sha256(data) !== blob.sha256) throw new DataFileError(path, "is corrupted (its bytes no longer match its hash)");
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength) as Uint8Array<ArrayBuffer>;
 }
 
 /**
@@ -320,18 +357,30 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
   }
 }
 
-async function toRecord(change: Change, blobDir: string, known: Set<string>): Promise<ChangeRecord> {
-  if (change.type === "delete") return { t: "del", id: change.id };
+/**
+ * A change as a log record, with the bytes of a put written to their blob first, and the change as the
+ * store is to hold it: its bytes replaced by where they are.
+ */
+async function toRecord(change: Change, blobDir: string, known: Set<string>): Promise<{ record: ChangeRecord; change: Change }> {
+  if (change.type === "delete") return { record: { t: "del", id: change.id }, change };
   const { bytes, ...rest } = change.image;
-  let blob: string | null = null;
-  if (bytes !== null) {
-    blob = sha256(bytes);
-    if (!known.has(blob)) {
-      await writeBlob(blobDir, blob, bytes);
-      known.add(blob);
+  let stored: StoredBlob | null = null;
+  if (isStoredBlob(bytes)) {
+    // A record already held (a PATCH keeps the image's bytes): they are in a blob of this directory.
+    if (!known.has(bytes.sha256)) throw new Error(`blob ${bytes.sha256} is not one of this data directory's`);
+    stored = bytes;
+  } else if (bytes !== null) {
+    const hash = sha256(bytes);
+    if (!known.has(hash)) {
+      await writeBlob(blobDir, hash, bytes);
+      known.add(hash);
     }
+    stored = { sha256: hash, size: bytes.length };
   }
-  return { t: "put", image: { ...rest, blob } };
+  return {
+    record: { t: "put", image: { ...rest, blob: stored && stored.sha256 } },
+    change: { type: "put", image: { ...change.image, bytes: stored } },
+  };
 }
 
 /** Writes a blob atomically: temporary file, fsync, rename, fsync of the directory. */

@@ -18,6 +18,14 @@ export const DEFAULT_MAX_CURSORS = 100_000;
 interface Cursor {
   readonly position: Position;
   readonly order: "asc" | "desc";
+  /** Images the walk has listed up to and including this position (for the list cap). */
+  readonly listed: number;
+}
+
+/** Where a walk stands: after which position its next page starts, and how many images it has listed. */
+export interface WalkPoint {
+  readonly position: Position;
+  readonly listed: number;
 }
 
 function invalidToken(message: string): ApiError {
@@ -35,9 +43,9 @@ export class CursorTable {
     this.#max = max;
   }
 
-  /** A token for the position after which the next page starts. */
-  issue(position: Position, order: "asc" | "desc"): string {
-    const key = `${order}:${position.uploaded}:${position.id}`;
+  /** A token for the position after which the next page starts, in a walk that has listed `listed` images so far. */
+  issue(position: Position, order: "asc" | "desc", listed = 0): string {
+    const key = tokenKey(order, listed, position);
     const existing = this.#tokens.get(key);
     if (existing !== undefined) {
       // Handed out again: it becomes the newest (maps keep insertion order, so eviction is least recent).
@@ -49,22 +57,22 @@ export class CursorTable {
     let token = randomToken();
     while (this.#cursors.has(token)) token = randomToken();
     // A copy of just the position: the caller may pass a whole image, whose bytes must not be kept alive.
-    this.#cursors.set(token, { position: { uploaded: position.uploaded, id: position.id }, order });
+    this.#cursors.set(token, { position: { uploaded: position.uploaded, id: position.id }, order, listed });
     this.#tokens.set(key, token);
     if (this.#cursors.size > this.#max) {
       const [oldest, cursor] = this.#cursors.entries().next().value as [string, Cursor];
       this.#cursors.delete(oldest);
-      this.#tokens.delete(`${cursor.order}:${cursor.position.uploaded}:${cursor.position.id}`);
+      this.#tokens.delete(tokenKey(cursor.order, cursor.listed, cursor.position));
     }
     return token;
   }
 
   /**
-   * The position a token stands for. An empty token means the first page (the SDK sends
+   * Where the walk of a token stands. An empty token means the first page (the SDK sends
    * `continuation_token=` for `null`).
    * @throws ApiError 400 for a token this emulator did not issue, or issued for the other sort order.
    */
-  resolve(token: string, order: "asc" | "desc"): Position | undefined {
+  resolve(token: string, order: "asc" | "desc"): WalkPoint | undefined {
     if (token === "") return undefined;
     if (token.length > MAX_CONTINUATION_TOKEN_LENGTH) {
       throw invalidToken(`continuation_token must be at most ${MAX_CONTINUATION_TOKEN_LENGTH} characters`);
@@ -78,6 +86,17 @@ export class CursorTable {
     if (cursor.order !== order) {
       throw invalidToken(`continuation_token belongs to a walk with sort_order=${cursor.order}; keep the same sort_order across pages`);
     }
-    return cursor.position;
+    return { position: cursor.position, listed: cursor.listed };
   }
+
+  /** Forgets every token (a reset or an import: the walks they continue are of a store that is gone). */
+  clear(): void {
+    this.#cursors.clear();
+    this.#tokens.clear();
+  }
+}
+
+/** The key of the token already issued for a walk's point (two walks at one position with different counts get two). */
+function tokenKey(order: "asc" | "desc", listed: number, position: Position): string {
+  return `${order}:${listed}:${position.uploaded}:${position.id}`;
 }

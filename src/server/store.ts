@@ -1,9 +1,12 @@
 /**
  * The in-memory image store: a map by id, plus the completed images in list order (uploaded, then id)
  * for keyset pagination. Writes are serialised, and each one is made durable by the optional
- * {@link Journal} before it is applied and acknowledged. Web-standard: no Node APIs here.
+ * {@link Journal} before it is applied and acknowledged; a journal that keeps image bytes elsewhere (the
+ * data directory's blobs) hands back records that refer to them, so that the store holds no bytes then.
+ * Web-standard: no Node APIs here.
  */
 import { EqualityIndexes, type Equality } from "./equality.js";
+import { ApiError } from "./errors.js";
 import { creatorProblem, CUSTOM_ID_SIGNED_URLS, filenameProblem, idProblem } from "./fields.js";
 import { detectFormat, FORMATS, type ImageFormat } from "./formats.js";
 import { checkMetadata, type Metadata } from "./metadata.js";
@@ -32,7 +35,24 @@ export interface StoredImage {
   readonly uploadToken?: string;
   readonly filename: string | null;
   readonly format: ImageFormat["name"] | null;
-  readonly bytes: Uint8Array<ArrayBuffer> | null;
+  /**
+   * The image: its bytes, or (with a data directory) where the journal keeps them, read when served
+   * (see {@link ImageStore.bytesOf}); `null` for a draft.
+   */
+  readonly bytes: Uint8Array<ArrayBuffer> | StoredBlob | null;
+}
+
+/** Image bytes a {@link Journal} keeps (a data directory's `blobs/`), read when they are served. */
+export interface StoredBlob {
+  /** The SHA-256 of the bytes, in hex: what the journal finds them by, and checks them against. */
+  readonly sha256: string;
+  /** Their length. */
+  readonly size: number;
+}
+
+/** Whether a record's bytes are kept by the journal rather than in memory. */
+export function isStoredBlob(bytes: StoredImage["bytes"]): bytes is StoredBlob {
+  return bytes !== null && !(bytes instanceof Uint8Array);
 }
 
 /** One change to the store, as a journal records it. */
@@ -40,8 +60,14 @@ export type Change = { readonly type: "put"; readonly image: StoredImage } | { r
 
 /** Where changes are made durable before they are applied (e.g. a file with fsync, on Node). */
 export interface Journal {
-  /** Resolves once the changes would survive a crash; rejects if they may not. */
-  append(changes: readonly Change[]): Promise<void>;
+  /**
+   * Resolves once the changes would survive a crash; rejects if they may not. It may resolve to the
+   * changes as they are to be held: the same records, with bytes it keeps itself replaced by a
+   * {@link StoredBlob} that it can {@link readBlob} (otherwise the changes are held as given).
+   */
+  append(changes: readonly Change[]): Promise<readonly Change[] | void>;
+  /** The bytes of a blob this journal handed back; rejects when they cannot be read or no longer match. */
+  readBlob?(blob: StoredBlob): Promise<Uint8Array<ArrayBuffer>>;
 }
 
 /** One page of a list walk. */
@@ -86,6 +112,11 @@ export class ImageStore {
     return this.#byId.get(id);
   }
 
+  /** Images and drafts. */
+  get size(): number {
+    return this.#byId.size;
+  }
+
   /** Completed images (drafts excluded). */
   get listedCount(): number {
     return this.#listed.length;
@@ -105,14 +136,25 @@ export class ImageStore {
     const run = async (): Promise<T> => {
       const { changes, result } = plan();
       if (changes.length > 0) {
-        if (this.#journal) await this.#journal.append(changes);
-        for (const change of changes) this.#apply(change);
+        const held = (this.#journal && (await this.#journal.append(changes))) || changes;
+        for (const change of held) this.#apply(change);
       }
       return result;
     };
     const done = this.#queue.then(run, run);
     this.#queue = done.catch(() => undefined);
     return done;
+  }
+
+  /**
+   * The bytes of an image (`null` for a draft), read from the journal when it keeps them.
+   * @throws when the journal cannot read them, or they no longer match their hash.
+   */
+  async bytesOf(image: StoredImage): Promise<Uint8Array<ArrayBuffer> | null> {
+    const { bytes } = image;
+    if (!isStoredBlob(bytes)) return bytes;
+    if (!this.#journal?.readBlob) throw new Error(`image ${JSON.stringify(image.id)} refers to a blob, but this store's journal reads none`);
+    return this.#journal.readBlob(bytes);
   }
 
   /** Resolves once every write queued so far has finished (so that a data file can be closed safely). */
@@ -127,6 +169,22 @@ export class ImageStore {
   async bulkPut(images: readonly StoredImage[]): Promise<void> {
     images.forEach(checkStoredImage);
     await this.write(() => ({ changes: images.map((image) => ({ type: "put" as const, image })), result: undefined }));
+  }
+
+  /**
+   * Replaces everything stored (drafts too) with `images`, in one write: a journal records it as one
+   * change, so a crash keeps the old store or the new one, never part of each.
+   * @throws TypeError naming the image and the field when a record could not be listed or stored.
+   */
+  async replaceAll(images: readonly StoredImage[]): Promise<void> {
+    images.forEach(checkStoredImage);
+    await this.write(() => ({
+      changes: [
+        ...[...this.#byId.keys()].map((id) => ({ type: "delete" as const, id })),
+        ...images.map((image) => ({ type: "put" as const, image })),
+      ],
+      result: undefined,
+    }));
   }
 
   #apply(change: Change): void {
@@ -199,39 +257,52 @@ export class ImageStore {
   }
 }
 
+/** What is wrong with a record, and in which of its fields (absent when it is not a record at all). */
+export interface RecordProblem {
+  readonly field?: string;
+  readonly problem: string;
+}
+
 /**
  * What the routes check on the way in, checked for images added directly (they skip the routes): a
  * record the API could not have made is refused, so that what works against the emulator works against
- * the API.
+ * the API. `undefined` when the record is fine.
  */
-function checkStoredImage(image: StoredImage, index: number): void {
-  const fail = (what: string): never => {
-    throw new TypeError(`image ${index} (${JSON.stringify(image?.id)}): ${what}`);
-  };
-  if (typeof image !== "object" || image === null) fail("is not an object");
-  if (typeof image.draft !== "boolean" || typeof image.customId !== "boolean" || typeof image.requireSignedURLs !== "boolean") {
-    fail("draft, customId and requireSignedURLs must be booleans");
+export function recordProblem(image: StoredImage): RecordProblem | undefined {
+  if (typeof image !== "object" || image === null) return { problem: "is not an object" };
+  for (const field of ["draft", "customId", "requireSignedURLs"] as const) {
+    if (typeof image[field] !== "boolean") return { field, problem: "draft, customId and requireSignedURLs must be booleans" };
   }
-  if (typeof image.id !== "string") fail("id must be a string");
+  if (typeof image.id !== "string") return { field: "id", problem: "id must be a string" };
   const idIssue = idProblem(image.id, image.customId);
-  if (idIssue !== undefined) fail(idIssue);
-  if (image.customId && image.requireSignedURLs) fail(CUSTOM_ID_SIGNED_URLS);
-  for (const time of [image.uploaded, image.uploadExpires ?? 0]) {
-    if (typeof time !== "number" || !Number.isFinite(time) || Math.abs(time) > 8.64e15) fail("times must be milliseconds a Date can hold");
+  if (idIssue !== undefined) return { field: "id", problem: idIssue };
+  if (image.customId && image.requireSignedURLs) return { field: "requireSignedURLs", problem: CUSTOM_ID_SIGNED_URLS };
+  for (const field of ["uploaded", "uploadExpires"] as const) {
+    const time = field === "uploaded" ? image.uploaded : (image.uploadExpires ?? 0);
+    if (typeof time !== "number" || !Number.isFinite(time) || Math.abs(time) > 8.64e15) return { field, problem: "times must be milliseconds a Date can hold" };
   }
-  if (image.creator !== null && typeof image.creator !== "string") fail("creator must be a string or null");
+  if (image.creator !== null && typeof image.creator !== "string") return { field: "creator", problem: "creator must be a string or null" };
   const creatorIssue = image.creator === null ? undefined : creatorProblem(image.creator);
-  if (creatorIssue !== undefined) fail(creatorIssue);
-  if (image.filename !== null && typeof image.filename !== "string") fail("filename must be a string or null");
+  if (creatorIssue !== undefined) return { field: "creator", problem: creatorIssue };
+  if (image.filename !== null && typeof image.filename !== "string") return { field: "filename", problem: "filename must be a string or null" };
   const filenameIssue = image.filename === null ? undefined : filenameProblem(image.filename);
-  if (filenameIssue !== undefined) fail(filenameIssue);
-  if (image.format !== null && !Object.hasOwn(FORMATS, image.format)) fail(`format must be one of ${Object.keys(FORMATS).join(", ")}`);
-  if (image.bytes !== null && image.bytes !== undefined && detectFormat(image.bytes)?.name !== image.format) {
-    fail(`bytes must be an image of the format given (${String(image.format)}), recognised by its bytes as an upload is`);
+  if (filenameIssue !== undefined) return { field: "filename", problem: filenameIssue };
+  if (image.format !== null && !Object.hasOwn(FORMATS, image.format)) return { field: "format", problem: `format must be one of ${Object.keys(FORMATS).join(", ")}` };
+  if (image.bytes !== null && !(image.bytes instanceof Uint8Array)) return { field: "bytes", problem: "bytes must be a Uint8Array, or null for a draft" };
+  if (image.bytes !== null && detectFormat(image.bytes)?.name !== image.format) {
+    return { field: "bytes", problem: `bytes must be an image of the format given (${String(image.format)}), recognised by its bytes as an upload is` };
   }
   try {
     checkMetadata(image.meta);
   } catch (error) {
-    fail(`meta: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof ApiError ? error.errors.map((item) => item.message).join("; ") : error instanceof Error ? error.message : String(error);
+    return { field: "meta", problem: `meta: ${message}` };
   }
+  return undefined;
+}
+
+/** {@link recordProblem} as a TypeError naming the image (for `addImages`). */
+function checkStoredImage(image: StoredImage, index: number): void {
+  const found = recordProblem(image);
+  if (found) throw new TypeError(`image ${index} (${JSON.stringify(image?.id)}): ${found.problem}`);
 }

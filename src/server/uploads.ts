@@ -3,7 +3,7 @@
  * checked against the API's rules: custom ids, creator, metadata, expiry, signed URLs, the file.
  */
 import { ApiError, ErrorCode } from "./errors.js";
-import { creatorProblem, CUSTOM_ID_SIGNED_URLS, idProblem, keptFilename } from "./fields.js";
+import { creatorProblem, CUSTOM_ID_SIGNED_URLS, idProblem, keptFilename, parseDateTime } from "./fields.js";
 import { detectFormat, FORMAT_NAMES, type ImageFormat } from "./formats.js";
 import { assembleBracketFields, isBracketField, parseMetadataField, type Metadata } from "./metadata.js";
 
@@ -141,8 +141,7 @@ export function readDirectUploadForm(form: FormData, now: number): ImageFields &
   const expiry = textField(form, "expiry");
   let expires = now + EXPIRY_DEFAULT_MS;
   if (expiry !== undefined) {
-    // RFC 3339: a date-time with its offset (Z or ±hh:mm); without one, Date.parse would read local time.
-    const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/i.test(expiry) ? Date.parse(expiry) : NaN;
+    const time = parseDateTime(expiry);
     if (Number.isNaN(time)) throw bad(`expiry must be an RFC 3339 date-time, not ${JSON.stringify(expiry)}`);
     if (time < now + EXPIRY_MIN_MS || time > now + EXPIRY_MAX_MS) {
       throw bad("expiry is out of accepted bound. (it must be between now + 2 minutes and now + 6 hours)");

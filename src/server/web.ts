@@ -6,17 +6,7 @@
  */
 import { createEmulatorOn, type Emulator, type EmulatorOptions } from "./emulator.js";
 
-/** Errors as data, and the numeric codes the emulator answers with. */
-export { ApiError, ErrorCode, type ErrorItem } from "./errors.js";
-/** Why a data directory cannot be used (on Node; exported here too so that one import serves both builds). */
-export { DataFileError } from "./data-file-error.js";
-/** An image as the API shows it. */
-export type { ApiImage } from "./images.js";
-/** Deterministic demo images (what `--seed N` adds). */
-export { demoImages } from "./seed.js";
-/** The store's records and the journal interface a persistence layer implements. */
-export { ImageStore, type Change, type Journal, type Position, type StoredImage } from "./store.js";
-export type { Emulator, EmulatorOptions, ListenOptions, ListeningEmulator } from "./emulator.js";
+export * from "./public.js";
 
 /** Creates an emulator, in memory (`dataDir` and `listen()` need Node). */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { banner, DEFAULT_SEED, parseServeArgs, SERVE_HELP, UsageError } from "../../src/server/cli.js";
+import { banner, DEFAULT_SEED, emulatorOptions, parseServeArgs, requestPrinter, SERVE_HELP, UsageError } from "../../src/server/cli.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -28,24 +28,57 @@ function run(args: string[], entry: readonly string[] = ENTRIES[0][1]): Promise<
 
 describe("parseServeArgs", () => {
   it("has defaults: 127.0.0.1:8787, in memory, seeded", () => {
-    expect(parseServeArgs([])).toEqual({ port: 8787, host: "127.0.0.1", dataDir: undefined, token: undefined, seed: DEFAULT_SEED, accountId: undefined });
+    expect(parseServeArgs([])).toEqual({
+      port: 8787,
+      host: "127.0.0.1",
+      dataDir: undefined,
+      token: undefined,
+      seed: DEFAULT_SEED,
+      seedFile: undefined,
+      accountId: undefined,
+      listCap: true,
+      faults: [],
+      faultFile: undefined,
+      faultSeed: undefined,
+      log: "text",
+    });
   });
 
   it("reads every flag; a data directory starts unseeded unless asked", () => {
-    expect(parseServeArgs(["--port", "0", "--host", "::1", "--data", "d", "--token", "t0k", "--account", "acc"])).toEqual({
+    expect(
+      parseServeArgs([
+        ...["--port", "0", "--host", "::1", "--data", "d", "--token", "t0k", "--account", "acc", "--seed-file", "images.json"],
+        ...["--fault", "list:429:0.2:retry-after=1", "--fault", "upload-url:415", "--fault-file", "faults.json", "--fault-seed", "42", "--log", "json"],
+      ]),
+    ).toEqual({
       port: 0,
       host: "::1",
       dataDir: "d",
       token: "t0k",
       seed: 0,
+      seedFile: "images.json",
       accountId: "acc",
+      listCap: true,
+      faults: [
+        { route: "list", status: 429, probability: 0.2, retryAfter: 1 },
+        { route: "upload-url", status: 415 },
+      ],
+      faultFile: "faults.json",
+      faultSeed: 42,
+      log: "json",
     });
+    expect(parseServeArgs(["--quiet"]).log).toBe("none");
+    expect(parseServeArgs(["--seed-file", "images.json"]).seed).toBe(0);
+    expect(parseServeArgs(["--no-list-cap"]).listCap).toBe(false);
     expect(parseServeArgs(["--data", "d", "--seed", "50"]).seed).toBe(50);
     expect(parseServeArgs(["--port=9000"]).port).toBe(9000);
   });
 
   it("refuses bad flags with a UsageError", () => {
-    for (const args of [["--bogus"], ["--port"], ["--port", "abc"], ["--port", "70000"], ["--seed", "-1"], ["--token", "has space"], ["--data", ""], ["extra"]]) {
+    for (const args of [["--bogus"], ["--port"], ["--port", "abc"], ["--port", "70000"], ["--seed", "-1"], ["--token", "has space"], ["--data", ""], ["extra"], ["--no-list-cap=1"],
+      ["--seed", "3", "--seed-file", "f.json"], ["--seed-file", ""], ["--log", "xml"], ["--log", "json", "--quiet"], ["--quiet=yes"],
+      ["--fault", "list"], ["--fault", "nowhere:500"], ["--fault", "list:200"], ["--fault", "list:429:2"], ["--fault", "list:429:0.5:0.5"],
+      ["--fault", "list:429:bogus=1"], ["--fault", "list:delay"], ["--fault", "list:429:retry-after=soon"], ["--fault-seed", "-1"], ["--fault-seed", String(2 ** 32)]]) {
       expect(() => parseServeArgs(args), args.join(" ")).toThrow(UsageError);
     }
   });
@@ -80,7 +113,7 @@ describe("the serve process", () => {
       expect(code).toBe(0);
       expect(stderr).toBe("");
       expect(stdout).toBe(`${SERVE_HELP}\n`);
-      for (const option of ["--port", "--host", "--data", "--token", "--seed", "--account"]) expect(stdout).toContain(`  ${option} `);
+      for (const option of ["--port", "--host", "--data", "--token", "--seed", "--seed-file", "--account", "--no-list-cap", "--fault", "--fault-file", "--fault-seed", "--log", "--quiet"]) expect(stdout).toContain(`  ${option} `);
     }
   });
 
@@ -117,5 +150,164 @@ describe("the serve process", () => {
       holder.kill("SIGKILL");
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/** A `serve` process running until stopped: its URL once the banner is out, and what it printed. */
+interface Serving {
+  readonly url: string;
+  output(): string;
+  /** SIGTERM, then what it printed by the time it exited. */
+  stop(): Promise<string>;
+}
+
+/** Starts `imgmeta serve --port 0 …`; killed (SIGKILL) if it prints no URL within 15 s, or when the test stops it. */
+async function serve(args: string[]): Promise<Serving> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...ENTRIES[1][1], "--port", "0", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  const kill = setTimeout(() => child.kill("SIGKILL"), 15_000);
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const look = () => {
+        const match = /listening on (http:\/\/\S+)/.exec(stdout);
+        if (match) resolve(match[1]!);
+      };
+      child.stdout.on("data", look);
+      void exited.then(() => reject(new Error(`serve exited before listening: ${stderr}`)));
+    });
+    return {
+      url,
+      output: () => stdout,
+      async stop() {
+        child.kill("SIGTERM");
+        await exited;
+        clearTimeout(kill);
+        return stdout;
+      },
+    };
+  } catch (error) {
+    clearTimeout(kill);
+    child.kill("SIGKILL");
+    throw error;
+  }
+}
+
+/** The lines printed after the banner (which ends with the curl example). */
+function requestLines(stdout: string): string[] {
+  const lines = stdout.trimEnd().split("\n");
+  return lines.slice(lines.findIndex((line) => line.trimStart().startsWith("curl ")) + 1);
+}
+
+describe("serve's request log, seed file and faults", () => {
+  const auth = { authorization: "Bearer anything" };
+
+  it("prints one line per request: method, path with the filter decoded, status, milliseconds", { timeout: 30_000 }, async () => {
+    const serving = await serve(["--seed", "5"]);
+    try {
+      expect((await fetch(`${serving.url}/client/v4/accounts/acc/images/v2?meta.status%5Beq%3Astring%5D=in%20review&per_page=10`, { headers: auth })).status).toBe(200);
+      expect((await fetch(`${serving.url}/client/v4/accounts/acc/images/v1/nope`, { headers: auth })).status).toBe(404);
+      expect((await fetch(`${serving.url}/_imgmeta/requests`)).status).toBe(200);
+    } finally {
+      const lines = requestLines(await serving.stop());
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(/^GET \/client\/v4\/accounts\/acc\/images\/v2\?meta\.status\[eq:string\]=in review&per_page=10 200 \d+\.\d\d ms$/);
+      expect(lines[1]).toMatch(/^GET \/client\/v4\/accounts\/acc\/images\/v1\/nope 404 \d+\.\d\d ms$/);
+      expect(lines[2]).toMatch(/^GET \/_imgmeta\/requests 200 \d+\.\d\d ms$/);
+    }
+  });
+
+  it("prints JSON lines with --log json, and nothing with --quiet", { timeout: 30_000 }, async () => {
+    const json = await serve(["--log", "json", "--fault", "stats:503:times=1"]);
+    const quiet = await serve(["--quiet"]);
+    try {
+      expect((await fetch(`${json.url}/client/v4/accounts/acc/images/v1/stats`, { headers: auth })).status).toBe(503);
+      expect((await fetch(`${json.url}/client/v4/accounts/acc/images/v1/stats`, { headers: auth })).status).toBe(200);
+      expect((await fetch(`${quiet.url}/client/v4/accounts/acc/images/v1/stats`, { headers: auth })).status).toBe(200);
+    } finally {
+      const records = requestLines(await json.stop()).map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(records).toEqual([
+        { time: expect.any(String), method: "GET", path: "/client/v4/accounts/acc/images/v1/stats", status: 503, ms: expect.any(Number), fault: "stats:503" },
+        { time: expect.any(String), method: "GET", path: "/client/v4/accounts/acc/images/v1/stats", status: 200, ms: expect.any(Number) },
+      ]);
+      expect(json.output()).toContain("faults: 1 in force (seed ");
+      expect(requestLines(await quiet.stop())).toEqual([]);
+    }
+  });
+
+  it("seeds from --seed-file, takes faults from --fault-file under --fault-seed, and has the admin routes", { timeout: 30_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "imgmeta-cli-"));
+    let serving: Serving | undefined;
+    try {
+      await writeFile(join(dir, "images.json"), JSON.stringify([{ id: "one", meta: { n: 1 } }, { id: "two", creator: "bob" }]));
+      await writeFile(join(dir, "faults.json"), JSON.stringify({ seed: 5, faults: ["list:429:retry-after=2:times=1"] }));
+      serving = await serve(["--seed-file", join(dir, "images.json"), "--fault-file", join(dir, "faults.json"), "--fault-seed", "77", "--fault", "get:500:times=1"]);
+      expect(serving.output()).toContain(`seeded from ${join(dir, "images.json")} when empty`);
+      const faults = (await (await fetch(`${serving.url}/_imgmeta/faults`)).json()) as { result: { seed: number; faults: { route: string }[] } };
+      // --fault first, then the file's; --fault-seed wins over the file's seed.
+      expect(faults.result.seed).toBe(77);
+      expect(faults.result.faults.map((fault) => fault.route)).toEqual(["get", "list"]);
+      const limited = await fetch(`${serving.url}/client/v4/accounts/acc/images/v2`, { headers: auth });
+      expect([limited.status, limited.headers.get("retry-after")]).toEqual([429, "2"]);
+      const page = (await (await fetch(`${serving.url}/client/v4/accounts/acc/images/v2?sort_order=asc`, { headers: auth })).json()) as { result: { images: { id: string }[] } };
+      expect(page.result.images.map((image) => image.id).sort()).toEqual(["one", "two"]);
+      expect((await (await fetch(`${serving.url}/_imgmeta/reset`, { method: "POST" })).json()) as unknown).toMatchObject({ result: { images: 0 } });
+    } finally {
+      await serving?.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("exits 1 naming the entry and field of a bad seed file, and 2 for a bad fault file", { timeout: 30_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "imgmeta-cli-"));
+    try {
+      await writeFile(join(dir, "images.json"), JSON.stringify([{ id: "one" }, { id: "two", meta: "x" }]));
+      await writeFile(join(dir, "faults.json"), JSON.stringify(["list:429", { route: "list" }]));
+      const [seed, faults, missing] = await Promise.all([
+        run(["--seed-file", join(dir, "images.json"), "--port", "0"], ENTRIES[1][1]),
+        run(["--fault-file", join(dir, "faults.json"), "--port", "0"], ENTRIES[1][1]),
+        run(["--fault-file", join(dir, "none.json"), "--port", "0"], ENTRIES[1][1]),
+      ]);
+      expect(seed.code).toBe(1);
+      expect(seed.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(seed.stderr).toContain(`cannot start: ${join(dir, "images.json")}: entry 1 (id "two"), field "meta": meta: metadata must be a JSON object`);
+      expect(faults.code).toBe(2);
+      expect(faults.stderr).toContain(`--fault-file ${join(dir, "faults.json")}: fault 1: a fault needs a status`);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain("cannot be read (ENOENT)");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("emulatorOptions", () => {
+  it("hands every flag to the emulator", () => {
+    const options = emulatorOptions(
+      parseServeArgs(["--token", "t", "--account", "a", "--data", "d", "--seed", "4", "--no-list-cap", "--fault", "list:503", "--fault-seed", "3", "--quiet"]),
+      { faults: [{ route: "get", status: 500 }], seed: 9 },
+    );
+    expect(options).toEqual({
+      token: "t",
+      accountId: "a",
+      seed: 4,
+      seedFile: undefined,
+      dataDir: "d",
+      listCap: false,
+      faults: [{ route: "list", status: 503 }, { route: "get", status: 500 }],
+      faultSeed: 3,
+    });
+    expect(emulatorOptions(parseServeArgs([]), { faults: [], seed: 9 })).toMatchObject({ listCap: true, faultSeed: 9, onRequest: expect.any(Function) });
+  });
+
+  it("prints a record as text or JSON", () => {
+    const lines: string[] = [];
+    const record = { time: "2026-01-01T00:00:00.000Z", method: "GET", path: "/p?a=b c", status: 200, ms: 1.234 };
+    requestPrinter("text", (line) => lines.push(line))(record);
+    requestPrinter("json", (line) => lines.push(line))({ ...record, fault: "list:503" });
+    expect(lines).toEqual(["GET /p?a=b c 200 1.23 ms\n", `${JSON.stringify({ ...record, fault: "list:503" })}\n`]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * `listImages` end to end against the emulator on loopback, with both kinds of source: the official SDK
- * and plain `fetch`. Filters that need a residual, multi-page walks, abort, and an injected 429.
+ * and plain `fetch`. Filters that need a residual, multi-page walks, abort, and a 429 injected by the
+ * emulator's faults (more fault kinds in faults.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ImagesApiError, listImages, type Image } from "../../src/integrations.js";
@@ -61,21 +62,23 @@ describe.each([
 
 describe("listImages with plain fetch, against the emulator", () => {
   it("retries an injected 429 and carries on", async () => {
-    let calls = 0;
-    const flaky: typeof fetch = async (input, init) => {
-      calls++;
-      if (calls === 2) {
-        return new Response(JSON.stringify({ success: false, errors: [{ code: 971, message: "Please wait" }], messages: [], result: null }), {
-          status: 429,
-          headers: { "content-type": "application/json", "retry-after": "0" },
-        });
-      }
-      return fetch(input, init);
-    };
-    const source = { apiToken: "test-token", baseURL: `${running.url}/client/v4`, fetch: flaky, retry: { baseDelayMs: 0 } };
-    const found = await collect(listImages(source, { accountId: ACCOUNT, filter: "priority >= 2", perPage: 50 }));
-    expect(found.map((image) => image.id)).toEqual(expected("priority >= 2"));
-    expect(calls).toBe(Math.ceil(found.length / 50) + 1); // every page, and the one retry
+    // The second request of the walk gets a 429 (Retry-After: 0) from the emulator's faults.
+    running.emulator.setFaults({ faults: ["list:429:retry-after=0:times=1"] });
+    running.emulator.clearRecentRequests();
+    try {
+      let calls = 0;
+      const counting: typeof fetch = (input, init) => {
+        calls++;
+        return fetch(input, init);
+      };
+      const source = { apiToken: "test-token", baseURL: `${running.url}/client/v4`, fetch: counting, retry: { baseDelayMs: 0 } };
+      const found = await collect(listImages(source, { accountId: ACCOUNT, filter: "priority >= 2", perPage: 50 }));
+      expect(found.map((image) => image.id)).toEqual(expected("priority >= 2"));
+      expect(calls).toBe(Math.ceil(found.length / 50) + 1); // every page, and the one retry
+      expect(running.emulator.recentRequests()[0]).toMatchObject({ status: 429, fault: "list:429" });
+    } finally {
+      running.emulator.setFaults({ faults: [] });
+    }
   });
 
   it("surfaces the emulator's errors with their codes", async () => {

@@ -4,6 +4,7 @@
  * ids never become file names.
  */
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,9 +39,8 @@ function upload(emulator: Emulator, fields: Record<string, string>, file: Uint8A
 /** Everything an emulator holds, as the API shows it, plus the bytes. */
 async function everything(emulator: Emulator): Promise<unknown[]> {
   const store = await emulator.store();
-  return [...store.all()]
-    .sort((a, b) => (a.id < b.id ? -1 : 1))
-    .map((image) => ({ ...image, bytes: image.bytes ? [...image.bytes] : null }));
+  const images = [...store.all()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  return Promise.all(images.map(async (image) => ({ ...image, bytes: await store.bytesOf(image).then((bytes) => (bytes ? [...bytes] : null)) })));
 }
 
 /** Every file under a directory, relative to it. */
@@ -86,6 +86,36 @@ describe("a data directory", () => {
     const late = new FormData();
     late.append("file", new Blob([IMAGES.webp]), "late.webp");
     expect((await second.fetch(new Request(draft.uploadURL, { method: "POST", body: late }))).status).toBe(200);
+    await second.close();
+  });
+
+  it("holds where the bytes are, not the bytes: they are read from blobs/ when served, and bytes changed underneath are a 500, never wrong bytes", async () => {
+    const warnings: string[] = [];
+    const first = createEmulator({ dataDir: dir, now: clock.now, seed: 5, onWarning: (message) => warnings.push(message) });
+    expect((await upload(first, { id: "up.png" })).status).toBe(200);
+    const store = await first.store();
+    const held = [...store.all()];
+    expect(held).toHaveLength(6);
+    for (const image of held) expect(image.bytes instanceof Uint8Array, image.id).toBe(false);
+    const image = store.get("up.png")!;
+    expect(image.bytes).toEqual({ sha256: createHash("sha256").update(IMAGES.png).digest("hex"), size: IMAGES.png.length });
+    // A PATCH keeps the record's blob.
+    expect((await call(first, "/images/v1/up.png", { method: "PATCH", body: JSON.stringify({ metadata: { v: 2 } }) })).status).toBe(200);
+    expect(store.get("up.png")!.bytes).toEqual(image.bytes);
+    const served = await call(first, "/images/v1/up.png/blob");
+    expect(new Uint8Array(await served.arrayBuffer())).toEqual(IMAGES.png);
+    expect(served.headers.get("content-length")).toBe(String(IMAGES.png.length));
+
+    const blob = join(dir, "blobs", (image.bytes as { sha256: string }).sha256);
+    const altered = Uint8Array.from(IMAGES.png);
+    altered[altered.length - 1] = altered[altered.length - 1]! ^ 1;
+    await writeFile(blob, altered);
+    await expectFailure(await call(first, "/images/v1/up.png/blob"), 500, [ErrorCode.internal]);
+    expect(warnings.at(-1)).toContain(`${blob}: is corrupted (its bytes no longer match its hash)`);
+    await first.close();
+    // And the next start refuses the directory, naming the blob, as for any blob altered.
+    const second = createEmulator({ dataDir: dir });
+    await expect(second.ready).rejects.toThrow(`${blob}: is corrupted`);
     await second.close();
   });
 
@@ -253,11 +283,17 @@ describe("a failure inside the emulator (issue 14, D6)", () => {
     expect(warnings).toEqual([expect.stringMatching(/^internal error, answered with a 500: Error: ENOENT/)]);
     expect(warnings[0]).toContain(blobs);
 
-    // The emulator goes on with what it had, and the failed write left nothing behind.
+    // The emulator goes on with what it had, and the failed write left nothing behind. The bytes are
+    // read from blobs/ when served: while it is gone, a plain 500 (the detail, naming the blob, to onWarning).
     expect([...(await first.store()).all()].map((image) => image.id)).toEqual(["kept"]);
-    expect((await call(first, "/images/v1/kept/blob")).status).toBe(200);
-    await first.close();
+    const missing = await expectFailure(await call(first, "/images/v1/kept/blob"), 500, [ErrorCode.internal]);
+    expect(JSON.stringify(missing)).not.toContain(root);
+    expect(warnings[1]).toMatch(new RegExp(`^internal error, answered with a 500: DataFileError: ${blobs}/[0-9a-f]{64}: cannot be read \\(ENOENT\\)`));
     await cp(join(root, "blobs-copy"), blobs, { recursive: true });
+    const served = await call(first, "/images/v1/kept/blob");
+    expect(served.status).toBe(200);
+    expect(new Uint8Array(await served.arrayBuffer())).toEqual(IMAGES.png);
+    await first.close();
     const second = createEmulator({ dataDir: dir });
     expect([...(await second.store()).all()].map((image) => image.id)).toEqual(["kept"]);
     await second.close();

@@ -73,6 +73,51 @@ describe("routes", () => {
     }
   });
 
+  it("routes of the Images API the emulator does not implement: 404 7003, not an image lookup, even where an image has that id", async () => {
+    // Images whose custom ids are these words: a route that took the word for an id would find them.
+    for (const id of ["keys", "variants", "direct_upload", "batch_token", "stats"]) {
+      expect((await call("/images/v1", { method: "POST", body: form({ id, file: [IMAGES.png, "a.png"] }) })).status, id).toBe(200);
+    }
+    const shapes = [
+      ["GET", "/images/v1/keys"],
+      ["PUT", "/images/v1/keys/my-key"],
+      ["DELETE", "/images/v1/keys/my-key"],
+      ["DELETE", "/images/v1/keys"],
+      ["GET", "/images/v1/keys/blob"],
+      ["GET", "/images/v1/variants"],
+      ["POST", "/images/v1/variants"],
+      ["GET", "/images/v1/variants/thumbnail"],
+      ["PATCH", "/images/v1/variants/thumbnail"],
+      ["DELETE", "/images/v1/variants/thumbnail"],
+      ["PATCH", "/images/v1/variants"],
+      ["DELETE", "/images/v1/variants"],
+      ["GET", "/images/v1/variants/blob"],
+      ["POST", "/images/v1/direct_upload"],
+      ["GET", "/images/v1/direct_upload"],
+      ["GET", "/images/v1/direct_upload/blob"],
+      ["GET", "/images/v1/batch_token"],
+      ["POST", "/images/v1/batch_token"],
+      ["GET", "/images/v1/batch_token/blob"],
+      ["PATCH", "/images/v1/stats"],
+      ["DELETE", "/images/v1/stats"],
+      ["GET", "/images/v1/stats/blob"],
+      ["GET", "/images/v2/metadata/keys"],
+      ["GET", "/images/v2/direct_upload"],
+      ["GET", "/images/v2/keys"],
+    ] as const;
+    for (const [method, path] of shapes) {
+      const init: RequestInit = method === "PATCH" ? { method, body: "{}" } : { method };
+      const body = await expectFailure(await call(path, init), 404, [ErrorCode.noRoute]);
+      expect(body.errors[0]!.message, `${method} ${path}`).toBe("No route for the URI");
+      // The same without the /client/v4 prefix.
+      await expectFailure(await call(`${BASE}/accounts/${ACCOUNT}${path}`, init), 404, [ErrorCode.noRoute]);
+    }
+    // GET stats is a route, and an image with an id that is no route word is still found.
+    expect((await call("/images/v1/stats")).status).toBe(200);
+    expect((await call("/images/v1", { method: "POST", body: form({ id: "keys/one", file: [IMAGES.png, "a.png"] }) })).status).toBe(200);
+    expect((await call(`/images/v1/${encodeURIComponent("keys/one")}`)).status).toBe(200);
+  });
+
   it("serves the same API without the /client/v4 prefix", async () => {
     const response = await call(`${BASE}/accounts/${ACCOUNT}/images/v1/stats`);
     expect(response.status).toBe(200);

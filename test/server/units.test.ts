@@ -10,6 +10,7 @@ import { assembleBracketFields, checkMetadata } from "../../src/server/metadata.
 import { toApiImage } from "../../src/server/images.js";
 import { renderImages } from "../../src/server/listing.js";
 import { CursorTable } from "../../src/server/pagination.js";
+import { decodedPath, formatRequestLine, MAX_KEPT_REQUEST_BYTES, RecentRequests } from "../../src/server/request-log.js";
 import { demoImages } from "../../src/server/seed.js";
 import { randomToken, TOKEN_PATTERN } from "../../src/server/tokens.js";
 import { IMAGES } from "../support/emulator.js";
@@ -91,7 +92,7 @@ describe("continuation tokens", () => {
     const a = table.issue({ uploaded: 1, id: "x".repeat(1024) }, "asc");
     expect(a.length).toBeLessThanOrEqual(32);
     expect(table.issue({ uploaded: 1, id: "x".repeat(1024) }, "asc")).toBe(a);
-    expect(table.resolve(a, "asc")).toEqual({ uploaded: 1, id: "x".repeat(1024) });
+    expect(table.resolve(a, "asc")).toEqual({ position: { uploaded: 1, id: "x".repeat(1024) }, listed: 0 });
     expect(() => table.resolve(a, "desc")).toThrow(ApiError);
     table.issue({ uploaded: 2, id: "b" }, "asc");
     table.issue({ uploaded: 3, id: "c" }, "asc");
@@ -246,7 +247,7 @@ describe("continuation tokens", () => {
     table.issue({ uploaded: 2, id: "b" }, "desc");
     expect(table.issue({ uploaded: 1, id: "a" }, "desc")).toBe(first); // page 1 read again
     table.issue({ uploaded: 3, id: "c" }, "desc"); // evicts "b", not the token just handed out
-    expect(table.resolve(first, "desc")).toEqual({ uploaded: 1, id: "a" });
+    expect(table.resolve(first, "desc")).toEqual({ position: { uploaded: 1, id: "a" }, listed: 0 });
   });
 });
 
@@ -275,5 +276,43 @@ describe("equality indexes at their limit", () => {
     expect(builds).toBe(0); // still indexed
     ask(1);
     expect(builds).toBe(1); // k1 was evicted, and is built again
+  });
+});
+
+describe("request records", () => {
+  it("show the query decoded as the emulator reads it, and escape what would break or disguise a line", () => {
+    expect(decodedPath("http://h/client/v4/accounts/a/images/v2?meta.a.b%5Bin%3Anumber%5D=1%7C2&creator=a+b&x")).toBe(
+      "/client/v4/accounts/a/images/v2?meta.a.b[in:number]=1|2&creator=a b&x",
+    );
+    // Not valid percent-encoding: shown as sent.
+    expect(decodedPath("http://h/p?meta.s%5Beq%5D=100%&q=%E0%A4%A")).toBe("/p?meta.s[eq]=100%&q=%E0%A4%A");
+    // Line breaks, escapes and bidirectional overrides, decoded or raw, become \uXXXX.
+    expect(decodedPath("http://h/p?v=a%0Ab%0D%1B[31m%E2%80%AEevil%E2%80%A8")).toBe("/p?v=a\\u000ab\\u000d\\u001b[31m\\u202eevil\\u2028");
+    expect(decodedPath("http://h/a%2Fb")).toBe("/a%2Fb"); // the path as sent: a custom id's %2F stays
+    const line = formatRequestLine({ time: "t", method: "GET", path: decodedPath("http://h/p?v=%0A"), status: 200, ms: 0.5 });
+    expect(line.split("\n")).toHaveLength(1);
+  });
+
+  it("are kept in a ring of fixed size, oldest first", () => {
+    const ring = new RecentRequests(3);
+    for (let i = 0; i < 7; i++) ring.add({ at: i, method: "GET", url: `http://h/${i}`, status: 200, ms: 1, fault: undefined });
+    expect(ring.list().map((record) => record.path)).toEqual(["/4", "/5", "/6"]);
+    ring.clear();
+    expect(ring.list()).toEqual([]);
+    ring.add({ at: 0, method: "GET", url: "http://h/x", status: 200, ms: 1, fault: undefined });
+    expect(ring.list().map((record) => record.path)).toEqual(["/x"]);
+  });
+
+  it("keep what each request was, and cut a URL past the ring's slot, saying so", () => {
+    const ring = new RecentRequests(2);
+    const long = `http://h/p?meta.note[eq]=${"é".repeat(3000)}`;
+    ring.add({ at: Date.UTC(2026, 0, 1), method: "PATCH", url: "http://h/images/v1/a%2Fb?x=%E2%9C%93", status: 503, ms: 1.234, fault: "update:503" });
+    ring.add({ at: 0, method: "GET", url: long, status: 200, ms: 0.5, fault: undefined });
+    const [first, second] = ring.list();
+    expect(first).toEqual({ time: "2026-01-01T00:00:00.000Z", method: "PATCH", path: "/images/v1/a%2Fb?x=✓", status: 503, ms: 1.23, fault: "update:503" });
+    expect(second!.path.startsWith("/p?meta.note[eq]=éé")).toBe(true);
+    expect(second!.path.endsWith("é…")).toBe(true);
+    expect(new TextEncoder().encode(second!.path).length).toBeLessThan(MAX_KEPT_REQUEST_BYTES);
+    expect(() => new RecentRequests(-1)).toThrow(RangeError);
   });
 });

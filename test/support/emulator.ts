@@ -55,6 +55,20 @@ export async function startEmulator(options: EmulatorOptions = {}, token = "test
   };
 }
 
+/**
+ * A `fetch` answered by an emulator in this process (no server, no socket): what a client under test is
+ * given as its `fetch`. `requests`, when given, gets each request's URL as sent. (URLs other than http(s)
+ * go to the platform's `fetch`: the SDK fetches `data:,` to learn how the platform builds form bodies.)
+ */
+export function emulatorFetch(emulator: Emulator, requests?: string[]): typeof fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    if (!/^https?:/.test(request.url)) return fetch(request);
+    requests?.push(request.url);
+    return emulator.fetch(request);
+  };
+}
+
 /** Headers with a valid credential. */
 export const AUTH = { authorization: "Bearer test-token" } as const;
 
