@@ -5,7 +5,7 @@
  *
  * The same grammar is written for people in `grammar/filter.ebnf`; a test keeps the two in step.
  */
-import { EmbeddedActionsParser, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import { EmbeddedActionsParser, type IOrAlt, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import type {
   CompareOp,
   Field,
@@ -49,38 +49,34 @@ function joinSpans(first: Span | undefined, last: Span | undefined): Span | unde
   return { start: first.start, end: last.end };
 }
 
+/** The grammar's rules, by name (a parser error names the rule it was met in). */
+export type RuleName = "filter" | "orExpression" | "andExpression" | "notExpression" | "condition";
+
 /**
- * What the error-message builders record: not prose but the facts, so that `syntaxIssues` can pick
- * a code and write a message in plain words. Chevrotain keeps only a string, so it travels as JSON.
+ * What a parser error is, as facts rather than prose, so that `messages.ts` can pick a code and write a
+ * message in plain words: the kind of error, the rule, and the token types that would have fitted.
+ * Chevrotain keeps only a message string per error, so the parser records the facts and the string is
+ * their index (see {@link FilterParser.factsOf}).
  */
 export interface ErrorFacts {
   readonly kind: "mismatch" | "no-viable" | "not-all-input" | "early-exit";
-  readonly rule: string;
-  readonly expected: readonly string[];
+  readonly rule: RuleName;
+  readonly expected: readonly TokenType[];
 }
 
-function names(types: readonly TokenType[]): string[] {
-  return [...new Set(types.map((type) => type.name))];
+/** A message provider that records each error's facts in `recorded` and names them by index. */
+function recordingFacts(recorded: ErrorFacts[]): IParserErrorMessageProvider {
+  const record = (facts: ErrorFacts): string => String(recorded.push(facts) - 1);
+  const firsts = (paths: readonly (readonly TokenType[])[]): TokenType[] => [...new Set(paths.map((path) => path[0]!))];
+  return {
+    buildMismatchTokenMessage: ({ expected, ruleName }) => record({ kind: "mismatch", rule: ruleName as RuleName, expected: [expected] }),
+    buildNotAllInputParsedMessage: ({ ruleName }) => record({ kind: "not-all-input", rule: ruleName as RuleName, expected: [] }),
+    buildNoViableAltMessage: ({ expectedPathsPerAlt, ruleName }) =>
+      record({ kind: "no-viable", rule: ruleName as RuleName, expected: firsts(expectedPathsPerAlt.flat()) }),
+    buildEarlyExitMessage: ({ expectedIterationPaths, ruleName }) =>
+      record({ kind: "early-exit", rule: ruleName as RuleName, expected: firsts(expectedIterationPaths) }),
+  };
 }
-
-const errorFacts: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage: ({ expected, ruleName }) =>
-    JSON.stringify({ kind: "mismatch", rule: ruleName, expected: [expected.name] } satisfies ErrorFacts),
-  buildNotAllInputParsedMessage: ({ ruleName }) =>
-    JSON.stringify({ kind: "not-all-input", rule: ruleName, expected: [] } satisfies ErrorFacts),
-  buildNoViableAltMessage: ({ expectedPathsPerAlt, ruleName }) =>
-    JSON.stringify({
-      kind: "no-viable",
-      rule: ruleName,
-      expected: names(expectedPathsPerAlt.flatMap((alt) => alt.map((path) => path[0]!))),
-    } satisfies ErrorFacts),
-  buildEarlyExitMessage: ({ expectedIterationPaths, ruleName }) =>
-    JSON.stringify({
-      kind: "early-exit",
-      rule: ruleName,
-      expected: names(expectedIterationPaths.map((path) => path[0]!)),
-    } satisfies ErrorFacts),
-};
 
 /** Options that only the tests change: they run Chevrotain's grammar validations. */
 export interface ParserSetup {
@@ -91,27 +87,38 @@ export interface ParserSetup {
 export class FilterParser extends EmbeddedActionsParser {
   /** Value problems met in the current parse (reset by `reset`). */
   valueProblems: ValueProblem[] = [];
+  /** The facts of the current parse's errors, in the order their messages name them. */
+  private readonly recordedFacts: ErrorFacts[];
 
   constructor(setup: ParserSetup = { skipValidations: true }) {
+    const facts: ErrorFacts[] = [];
     super(t.allTokens, {
       recoveryEnabled: true,
       maxLookahead: 1,
       skipValidations: setup.skipValidations,
-      errorMessageProvider: errorFacts,
+      errorMessageProvider: recordingFacts(facts),
     });
+    this.recordedFacts = facts;
     this.performSelfAnalysis();
   }
 
   override reset(): void {
     super.reset();
     if (this.valueProblems.length > 0) this.valueProblems = [];
+    // Emptied in place: the message provider holds this very array.
+    if (this.recordedFacts?.length > 0) this.recordedFacts.length = 0;
+  }
+
+  /** The facts of one of the current parse's errors. */
+  factsOf(error: IRecognitionException): ErrorFacts {
+    return this.recordedFacts[Number(error.message)]!;
   }
 
   /** filter = [ orExpression ] ; */
-  filter = this.RULE("filter", (): FilterNode | undefined => this.OPTION(() => this.SUBRULE(this.orExpression)));
+  filter = this.RULE("filter" satisfies RuleName, (): FilterNode | undefined => this.OPTION(() => this.SUBRULE(this.orExpression)));
 
   /** orExpression = andExpression { orOperator andExpression } ; */
-  orExpression = this.RULE("orExpression", (): FilterNode | undefined => {
+  orExpression = this.RULE("orExpression" satisfies RuleName, (): FilterNode | undefined => {
     const operands: (FilterNode | undefined)[] = [this.SUBRULE(this.andExpression)];
     this.MANY(() => {
       this.CONSUME(t.OrOperator);
@@ -121,7 +128,7 @@ export class FilterParser extends EmbeddedActionsParser {
   });
 
   /** andExpression = notExpression { andOperator notExpression } ; */
-  andExpression = this.RULE("andExpression", (): FilterNode | undefined => {
+  andExpression = this.RULE("andExpression" satisfies RuleName, (): FilterNode | undefined => {
     const operands: (FilterNode | undefined)[] = [this.SUBRULE(this.notExpression)];
     this.MANY(() => {
       this.CONSUME(t.AndOperator);
@@ -134,7 +141,7 @@ export class FilterParser extends EmbeddedActionsParser {
    * notExpression = { notOperator } ( "(" orExpression ")" | condition ) ;
    * (`not`s are a loop, not recursion: deep `not`s cost no stack)
    */
-  notExpression = this.RULE("notExpression", (): FilterNode | undefined => {
+  notExpression = this.RULE("notExpression" satisfies RuleName, (): FilterNode | undefined => {
     const nots: IToken[] = [];
     this.MANY(() => {
       nots.push(this.CONSUME(t.NotOperator));
@@ -170,7 +177,7 @@ export class FilterParser extends EmbeddedActionsParser {
    *             ( comparisonOperator value | [ "not" ] "in" "(" value { "," value } ")" ) ;
    * (the path is part of the rule: a rule of its own costs a call per condition)
    */
-  condition = this.RULE("condition", (): FilterNode | undefined => {
+  condition = this.RULE("condition" satisfies RuleName, (): FilterNode | undefined => {
     const segments: IToken[] = [this.CONSUME(t.Segment)];
     this.MANY(() => {
       this.CONSUME(t.Dot);
