@@ -17,7 +17,7 @@ const ASSIST = "^src/assist/";
 const TARGETS = "^src/targets/";
 const INTEGRATIONS = "^src/integrations/";
 /** The package's public entry points (package.json "exports"), and the one text-or-filter opening. */
-const ENTRY_POINTS = "^src/(index|sql|sql-node|integrations|input|parse-entry)\\.ts$";
+const ENTRY_POINTS = "^src/(index|sql|sql-node|sql-api|integrations|input|parse)\\.ts$";
 const APPLICATIONS = "^src/(server|cli|playground|codemirror)/";
 
 /** `from` may import only what `allowed` matches (besides itself and packages). */

@@ -24,6 +24,9 @@ export default defineConfig([
       index: "src/index.ts",
       integrations: "src/integrations.ts",
       sql: "src/sql.ts",
+      // imgmeta/sql on Node, and the parser it loads on first use (see src/sql-node.ts).
+      "sql-node": "src/sql-node.ts",
+      parse: "src/parse.ts",
       server: "src/server/index.ts",
       "server-web": "src/server/web.ts",
     },
@@ -35,6 +38,11 @@ export default defineConfig([
     platform: "neutral",
     // The emulator's Node half (listen, files) is imported only on Node, on demand.
     external: [/^node:/],
+    esbuildOptions(options, { format }) {
+      shared.esbuildOptions?.(options, { format });
+      // CommonJS has no import.meta: code that needs its own location asks for __filename first (sql-node.ts).
+      if (format === "cjs") options.define = { ...options.define, "import.meta.url": "undefined" };
+    },
   },
   {
     // For browsers without a bundler (and the playground): one minified ESM file.

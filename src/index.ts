@@ -9,7 +9,8 @@ import { normalize as normalizeFilter } from "./semantics/normalize.js";
 import { listOptionIssues } from "./semantics/parameters.js";
 import type { Filter } from "./syntax/ast.js";
 import { format as formatFilter } from "./syntax/format.js";
-import { refuseOptions, withFilter, type ParseOptions } from "./input.js";
+import { refuseOptions, withFilter } from "./input.js";
+import { parse, type ParseOptions } from "./parse.js";
 import { planOf, type Plan, type PlanOptions } from "./targets/plan.js";
 import { predicateOf, type Predicate } from "./targets/predicate.js";
 import { queryStringOf, searchParamsOf, type QueryOptions } from "./targets/query.js";
@@ -37,7 +38,7 @@ export { FilterError, formatIssue, type Issue, type IssueCode, type Severity } f
 export { NESTING_CEILING } from "./syntax/guards.js";
 export { DEFAULT_LIMITS, type LimitOptions, type Limits } from "./semantics/limits.js";
 export { MAX_CONTINUATION_TOKEN_LENGTH, PER_PAGE_RANGE, parsePerPage } from "./semantics/parameters.js";
-export { parse, type ParseOptions } from "./input.js";
+export { parse, type ParseOptions } from "./parse.js";
 export { check, type CheckOptions, type CheckResult } from "./semantics/check.js";
 export { validate, type ValidateOptions, type ValidationTarget } from "./semantics/validate.js";
 export { type QueryOptions } from "./targets/query.js";
@@ -85,7 +86,7 @@ export function format(filter: Filter): string {
  */
 export function toSearchParams(filterOrText: Filter | string, options?: QueryOptions): URLSearchParams {
   refuseOptions(listOptionIssues(options));
-  return withFilter(filterOrText, options, (filter) => searchParamsOf(filter, options));
+  return withFilter(filterOrText, options, (filter) => searchParamsOf(filter, options), parse);
 }
 
 /**
@@ -96,7 +97,7 @@ export function toSearchParams(filterOrText: Filter | string, options?: QueryOpt
  */
 export function toQueryString(filterOrText: Filter | string, options?: QueryOptions): string {
   refuseOptions(listOptionIssues(options));
-  return withFilter(filterOrText, options, (filter) => queryStringOf(filter, options));
+  return withFilter(filterOrText, options, (filter) => queryStringOf(filter, options), parse);
 }
 
 /**
@@ -105,7 +106,7 @@ export function toQueryString(filterOrText: Filter | string, options?: QueryOpti
  * @throws FilterError when the text does not parse, or the filter is not well-formed or nested too deep.
  */
 export function toPredicate(filterOrText: Filter | string, options?: ParseOptions): Predicate {
-  return withFilter(filterOrText, options, predicateOf);
+  return withFilter(filterOrText, options, predicateOf, parse);
 }
 
 /**
@@ -117,5 +118,5 @@ export function toPredicate(filterOrText: Filter | string, options?: ParseOption
  *   `allowResidual` is false and a residual is needed.
  */
 export function plan(filterOrText: Filter | string, options?: PlanOptions): Plan {
-  return withFilter(filterOrText, options, (filter) => planOf(filter, options));
+  return withFilter(filterOrText, options, (filter) => planOf(filter, options), parse);
 }

@@ -1,42 +1,26 @@
 /**
- * Where text becomes a filter: the one opening of every public function that takes "a filter or its
- * text". Text is read once, here, with the limits of the call; a filter built by hand is checked at the
- * door (`semantics/shape.ts`); and the issues a target finds later point into the text they came from.
- * The layers below take a `Filter`, never text.
+ * The one opening of every public function that takes "a filter or its text": text is read once, here,
+ * with the limits of the call (by `parse.ts`, which an entry point may load only when text comes); a
+ * filter built by hand is checked at the door (`semantics/shape.ts`); and the issues a target finds later
+ * point into the text they came from. The layers below take a `Filter`, never text.
  */
 import type { Filter } from "./syntax/ast.js";
 import { FilterError, locateIssues, type Issue } from "./syntax/issues.js";
-import { readFilter } from "./syntax/read.js";
-import { resolveLimits, type LimitOptions } from "./semantics/limits.js";
+import type { LimitOptions } from "./semantics/limits.js";
 import { checkedFilter } from "./semantics/shape.js";
 
-/** Options for {@link parse}. */
-export type ParseOptions = LimitOptions;
-
-/** Turns text into a filter, or throws (see {@link parse}). */
-export type TextReader = (text: string, options?: ParseOptions) => Filter;
+/** Turns text into a filter, or throws a `FilterError` with the text's issues (see `parse.ts`). */
+export type TextReader = (text: string, options?: LimitOptions) => Filter;
 
 /**
- * Parses filter text such as `status = "active" and priority in (4, 5)`.
- * The empty string (or only spaces) is the filter that matches every image.
- * @throws FilterError with every syntax issue (the API's limits are checked by `validate`, not here).
- * @throws RangeError when a limit in `options` is invalid (see `LimitOptions`).
- */
-export function parse(text: string, options?: ParseOptions): Filter {
-  const { filter, issues } = readFilter(text, resolveLimits(options));
-  if (issues.length > 0 || !filter) throw new FilterError(locateIssues(text, issues), text);
-  return filter;
-}
-
-/**
- * Runs `use` on the filter a public function was given: text read with `read` ({@link parse} unless an
- * entry point loads its reader lazily), or a filter checked at the door. A `FilterError` that `use`
- * throws about a filter read from text is thrown again with the issues located in that text, so that its
- * message shows code frames.
+ * Runs `use` on the filter a public function was given: text read with `read` (`parse`, which an entry
+ * point may load lazily), or a filter checked at the door. A `FilterError` that `use` throws about a
+ * filter read from text is thrown again with the issues located in that text, so that its message shows
+ * code frames.
  * @throws FilterError for text that does not parse, something that is not a well-formed filter
  *   (`invalid-filter`) or is nested too deep (`nesting-too-deep`), and whatever `use` throws.
  */
-export function withFilter<T>(filterOrText: Filter | string, options: LimitOptions | undefined, use: (filter: Filter) => T, read: TextReader = parse): T {
+export function withFilter<T>(filterOrText: Filter | string, options: LimitOptions | undefined, use: (filter: Filter) => T, read: TextReader): T {
   if (typeof filterOrText !== "string") return use(checkedFilter(filterOrText));
   const filter = read(filterOrText, options);
   try {

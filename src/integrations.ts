@@ -5,6 +5,7 @@
  * @module
  */
 import { refuseOptions, withFilter } from "./input.js";
+import { parse } from "./parse.js";
 import { imagesOf, type FetchSource, type Image, type ImagesSdkClient, type ListImagesOptions } from "./integrations/list-images.js";
 import type { LimitOptions } from "./semantics/limits.js";
 import { listOptionIssues } from "./semantics/parameters.js";
@@ -30,7 +31,7 @@ export {
  *   object cannot hold a key twice; use `toSearchParams` with your own request).
  */
 export function toListParams(filterOrText: Filter | string, options?: LimitOptions): ListParams {
-  return withFilter(filterOrText, options, (filter) => listParamsOf(filter, options));
+  return withFilter(filterOrText, options, (filter) => listParamsOf(filter, options), parse);
 }
 
 /**
@@ -41,7 +42,7 @@ export function toListParams(filterOrText: Filter | string, options?: LimitOptio
  *   `list({ creator })`), conditions that can never all hold, and everything the REST API refuses too.
  */
 export function toBindingFilter(filterOrText: Filter | string, options?: LimitOptions): BindingFilter {
-  return withFilter(filterOrText, options, (filter) => bindingFilterOf(filter, options));
+  return withFilter(filterOrText, options, (filter) => bindingFilterOf(filter, options), parse);
 }
 
 /**
@@ -56,5 +57,5 @@ export function toBindingFilter(filterOrText: Filter | string, options?: LimitOp
  */
 export async function* listImages(source: ImagesSdkClient | FetchSource, options: ListImagesOptions): AsyncGenerator<Image, void, undefined> {
   refuseOptions(listOptionIssues(options));
-  yield* withFilter(options.filter ?? "", undefined, (filter) => imagesOf(source, filter, options));
+  yield* withFilter(options.filter ?? "", undefined, (filter) => imagesOf(source, filter, options), parse);
 }

@@ -1,11 +1,12 @@
 /**
  * `imgmeta/sql`: the same filters over your own copy of the metadata, as a parameterised WHERE condition
- * for SQLite / Cloudflare D1 or Postgres, with exactly the meaning the filter has everywhere else.
+ * for SQLite / Cloudflare D1 or Postgres, with exactly the meaning the filter has everywhere else. (On
+ * Node, `imgmeta/sql` resolves to `sql-node.ts`, which loads the parser only when text first comes; this
+ * build, for bundlers, browsers, Workers, Bun and Deno, imports it.)
  * @module
  */
-import { withFilter } from "./input.js";
-import type { Filter } from "./syntax/ast.js";
-import { sqlOf, sqlTarget, type SqlFragment, type SqlOptions } from "./targets/sql.js";
+import { parse } from "./parse.js";
+import { toSqlReading, type ToSql } from "./sql-api.js";
 
 export type { SqlDialect, SqlFragment, SqlOptions, SqlParam } from "./targets/sql.js";
 
@@ -20,7 +21,4 @@ export type { SqlDialect, SqlFragment, SqlOptions, SqlParam } from "./targets/sq
  * @throws FilterError when an option is invalid (`invalid-sql-dialect`, `invalid-column-name`), the text
  *   does not parse (with its syntax issues), or the filter is not well-formed or nested too deep.
  */
-export function toSql(filterOrText: Filter | string, options: SqlOptions): SqlFragment {
-  const target = sqlTarget(options);
-  return withFilter(filterOrText, options, (filter) => sqlOf(filter, target));
-}
+export const toSql: ToSql = toSqlReading(parse);

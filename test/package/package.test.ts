@@ -27,6 +27,7 @@ const PUBLIC_EXPORTS = [
   "fromSearchParams",
   "normalize",
   "parse",
+  "parsePerPage",
   "plan",
   "suggest",
   "toPredicate",
@@ -34,6 +35,7 @@ const PUBLIC_EXPORTS = [
   "toSearchParams",
   "tokenize",
   "validate",
+  "valueAt",
 ];
 
 describe("exports", () => {
@@ -80,6 +82,64 @@ describe("the back-end entry points", () => {
     expect(toSql("a = 1", { dialect: "postgres" }).params).toEqual(['{"a":1}']);
     const { toBindingFilter } = require("imgmeta/integrations") as typeof import("../../src/integrations.js");
     expect(toBindingFilter("a in (1, 2)")).toEqual({ metadata: { a: { in: [1, 2] } } });
+  });
+});
+
+describe("imgmeta/sql loads the parser only when text comes", () => {
+  /** The files of dist/ a script run as an ES module in the package's directory loaded, and what it printed. */
+  function run(script: string): { loaded: string[]; out: string } {
+    const log = join(mkdtempSync(join(tmpdir(), "imgmeta-loaded-")), "files");
+    writeFileSync(log, "");
+    const out = execFileSync(process.execPath, ["--import", "./test/package/loaded-files.mjs", "--input-type=module", "-e", script], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, LOADED_FILES: log },
+    });
+    const loaded = [...new Set(readFileSync(log, "utf8").split("\n").filter(Boolean))].map((url) => url.slice(url.lastIndexOf("/dist/") + "/dist/".length));
+    return { loaded, out };
+  }
+  /** The built files that hold Chevrotain's parser. */
+  const parserFiles = readdirSync(dist).filter((name) => /\.c?js$/.test(name) && readFileSync(`${dist}${name}`, "utf8").includes("EmbeddedActionsParser"));
+
+  it("with a filter, no file holding Chevrotain is loaded; with text, it is, and its FilterError is the package root's", () => {
+    expect(parserFiles.length).toBeGreaterThan(0);
+    const filter = JSON.stringify({ type: "compare", op: "eq", field: { type: "meta", path: ["a"] }, value: { value: 1 } });
+    const ast = run(`const { toSql } = await import("imgmeta/sql"); process.stdout.write(JSON.stringify(toSql(${filter}, { dialect: "postgres" })));`);
+    expect(JSON.parse(ast.out)).toEqual({ sql: '("meta" @> $1::jsonb AND "meta" IS NOT NULL)', params: ['{"a":1}'] });
+    expect(ast.loaded).toContain("sql-node.js");
+    expect(ast.loaded.filter((file) => parserFiles.includes(file))).toEqual([]);
+
+    const text = run(`
+      const { toSql } = await import("imgmeta/sql");
+      const { FilterError } = await import("imgmeta");
+      let refused;
+      try { toSql("a = ", { dialect: "sqlite" }); } catch (error) { refused = error instanceof FilterError && error.issues[0].code; }
+      process.stdout.write(JSON.stringify([toSql("a = 1", { dialect: "postgres" }).params, refused]));`);
+    expect(JSON.parse(text.out)).toEqual([['{"a":1}'], "expected-value"]);
+  });
+
+  it("CommonJS on Node: the same, through require", () => {
+    const filter = JSON.stringify({ type: "compare", op: "eq", field: { type: "meta", path: ["a"] }, value: { value: 1 } });
+    const ast = run(`const require = (await import("node:module")).createRequire(process.cwd() + "/"); const { toSql } = require("imgmeta/sql"); process.stdout.write(toSql(${filter}, { dialect: "sqlite" }).sql.slice(0, 4));`);
+    expect(ast.loaded).toContain("sql-node.cjs");
+    expect(ast.loaded.filter((file) => parserFiles.includes(file))).toEqual([]);
+    const text = run(`const require = (await import("node:module")).createRequire(process.cwd() + "/"); const { toSql } = require("imgmeta/sql"); const { FilterError } = require("imgmeta"); let code; try { toSql("a =", { dialect: "sqlite" }); } catch (e) { code = e instanceof FilterError && e.issues[0].code; } process.stdout.write(String(code));`);
+    expect(text.out).toBe("expected-value");
+  });
+
+  it("bundlers get the build that imports the parser (the module condition), so text works in a bundle too", async () => {
+    const { build } = await import("esbuild");
+    const result = await build({
+      stdin: { contents: 'import { toSql } from "imgmeta/sql"; export const sql = toSql("a = 1", { dialect: "sqlite" }).sql;', resolveDir: root },
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      write: false,
+      logLevel: "silent",
+    });
+    const file = join(mkdtempSync(join(tmpdir(), "imgmeta-sql-bundle-")), "bundle.mjs");
+    writeFileSync(file, result.outputFiles[0]!.text);
+    expect(((await import(file)) as { sql: string }).sql).toContain("json_type");
   });
 });
 
