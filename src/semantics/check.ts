@@ -5,7 +5,7 @@
  * API's rules, and with a field schema, unknown fields, wrong types and values outside an enum.
  */
 import type { Filter } from "../syntax/ast.js";
-import { hasErrors, locateIssues, type Issue } from "../syntax/issues.js";
+import { hasErrors, locateIssues, sortIssues, type Issue } from "../syntax/issues.js";
 import { resolveLimits, type LimitOptions } from "./limits.js";
 import { normalize } from "./normalize.js";
 import { checkFields, type FieldSchema } from "./schema.js";
@@ -43,7 +43,7 @@ export function check(text: string, options?: CheckOptions): CheckResult {
     issues.push(...validateNormal(normalize(filter), limits));
     if (options?.fields) issues.push(...checkFields(filter, options.fields));
   }
-  issues.sort((a, b) => a.start - b.start || a.end - b.end);
+  sortIssues(issues);
   const located = locateIssues(text, issues);
   const ok = !hasErrors(located);
   return filter ? { ok, filter, issues: located } : { ok, issues: located };
