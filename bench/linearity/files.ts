@@ -1,16 +1,14 @@
 /**
- * The emulator's readers of files: opening a data directory (replaying its log), and the seed.
+ * The emulator's readers of files: opening a data directory (replaying its log), the seed (demo images
+ * and seed files), and an import of the whole store (`importStore`, `POST /_imgmeta/import`): each at n
+ * and 10·n, well-formed, and damaged near the end so that it is refused (timed to the refusal).
  *
- * The data directories live on a memory file system where there is one (`/dev/shm`), so that the
- * figure measures the reader, not the disk's fsync: writing the logs takes thousands of acknowledged
- * writes, and opening one is what is timed.
- *
- * SEED FILES: no seed-file reader exists yet (`imgmeta serve --seed-file` is issue 18). When it lands,
- * its rows go here, like the data directory's: a file of n and 10·n images, well-formed, and damaged
- * ones that are refused (time to the refusal).
+ * The files live on a memory file system where there is one (`/dev/shm`), so that the figure measures
+ * the reader, not the disk's fsync: writing the logs takes thousands of acknowledged writes, and opening
+ * one is what is timed.
  */
 import { existsSync } from "node:fs";
-import { cp, mkdtemp, open, readFile, rm } from "node:fs/promises";
+import { cp, mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { server } from "../server-lib.js";
@@ -74,7 +72,49 @@ async function openDataDir(dir: string): Promise<boolean> {
   return opened;
 }
 
-/** The rows of the data directory and the seed, and what to remove once measured. */
+/** A seed file of `n` images as List V2 shows them (placeholder bytes), and one whose last entry is bad. */
+async function writeSeedFiles(dir: string, n: number): Promise<{ good: string; bad: string }> {
+  const entries = demoImages(n).map((image) => ({ id: image.id, creator: image.creator ?? null, meta: image.meta, uploaded: new Date(image.uploaded).toISOString() }));
+  const good = join(dir, `seed-${n}.json`);
+  const bad = join(dir, `seed-${n}-bad.json`);
+  await writeFile(good, JSON.stringify(entries));
+  await writeFile(bad, JSON.stringify([...entries.slice(0, -1), { ...entries.at(-1), uploaded: "yesterday" }]));
+  return { good, bad };
+}
+
+/** Starts an emulator from a seed file and closes it; whether the seed was read. */
+async function seedFrom(seedFile: string): Promise<boolean> {
+  const emulator = createEmulator({ seedFile });
+  const read = await emulator.ready.then(
+    () => true,
+    () => false,
+  );
+  await emulator.close();
+  return read;
+}
+
+/** An export of `n` demo images, and the same with its last line damaged. */
+async function exports(n: number): Promise<{ good: string; bad: string }> {
+  const emulator = createEmulator({ seed: n });
+  await emulator.ready;
+  const good = await new Response(await emulator.exportStore()).text();
+  await emulator.close();
+  const last = good.lastIndexOf("\n", good.length - 2) + 1;
+  return { good, bad: `${good.slice(0, last)}{"id":${good.slice(last)}` };
+}
+
+/** Imports an export into a fresh emulator; whether it was taken. */
+async function importInto(data: string): Promise<boolean> {
+  const emulator = createEmulator({ seed: 0 });
+  const taken = await emulator.importStore(data).then(
+    () => true,
+    () => false,
+  );
+  await emulator.close();
+  return taken;
+}
+
+/** The rows of the data directory, the seed and the import, and what to remove once measured. */
 export async function fileShapes(): Promise<{ shapes: Shape[]; close: () => Promise<void> }> {
   const root = await mkdtemp(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "imgmeta-linearity-"));
   const close = () => rm(root, { recursive: true, force: true });
@@ -90,6 +130,12 @@ export async function fileShapes(): Promise<{ shapes: Shape[]; close: () => Prom
   } catch (error) {
     await close();
     throw error;
+  }
+  const seedFiles = [await writeSeedFiles(root, SEED), await writeSeedFiles(root, SEED * 10)];
+  const exported = [await exports(SEED), await exports(SEED * 10)];
+  for (const [i, files] of seedFiles.entries()) {
+    if (!(await seedFrom(files.good)) || (await seedFrom(files.bad))) throw new Error("the seed files are not as meant");
+    if (!(await importInto(exported[i]!.good)) || (await importInto(exported[i]!.bad))) throw new Error("the exports are not as meant");
   }
   const seeded = async (n: number): Promise<void> => {
     const emulator = createEmulator({ seed: n });
@@ -111,6 +157,30 @@ export async function fileShapes(): Promise<{ shapes: Shape[]; close: () => Prom
     },
     { subject: "seed: demoImages(n)", sizes: `${count(SEED)} → ${count(SEED * 10)} images`, small: () => demoImages(SEED), large: () => demoImages(SEED * 10) },
     { subject: "seed: --seed n, createEmulator({ seed: n }) until ready", sizes: `${count(SEED)} → ${count(SEED * 10)} images`, small: () => seeded(SEED), large: () => seeded(SEED * 10) },
+    {
+      subject: "seed file: --seed-file of n images until ready",
+      sizes: `${count(SEED)} → ${count(SEED * 10)} images`,
+      small: () => seedFrom(seedFiles[0]!.good),
+      large: () => seedFrom(seedFiles[1]!.good),
+    },
+    {
+      subject: "seed file: its last entry bad (refused)",
+      sizes: `${count(SEED)} → ${count(SEED * 10)} images`,
+      small: () => seedFrom(seedFiles[0]!.bad),
+      large: () => seedFrom(seedFiles[1]!.bad),
+    },
+    {
+      subject: "import: an export of n images",
+      sizes: `${count(SEED)} → ${count(SEED * 10)} images`,
+      small: () => importInto(exported[0]!.good),
+      large: () => importInto(exported[1]!.good),
+    },
+    {
+      subject: "import: its last line damaged (refused)",
+      sizes: `${count(SEED)} → ${count(SEED * 10)} images`,
+      small: () => importInto(exported[0]!.bad),
+      large: () => importInto(exported[1]!.bad),
+    },
   ];
   return { shapes, close };
 }
