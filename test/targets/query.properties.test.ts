@@ -14,9 +14,9 @@ import {
   toSearchParams,
   validate,
   type FilterNode,
-} from "../src/index.js";
-import { apiFilterArb, filterArb, imageArb, rootFilterArb, SEED } from "./support/arbitraries.js";
-import { stripSpans } from "./support/spans.js";
+} from "../../src/index.js";
+import { apiFilterArb, filterArb, imageArb, rootFilterArb, SEED } from "../support/arbitraries.js";
+import { stripSpans } from "../support/spans.js";
 
 const RUNS = 3000;
 const params = { seed: SEED, numRuns: RUNS };

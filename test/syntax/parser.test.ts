@@ -3,9 +3,9 @@
  * with its code, message and span.
  */
 import { describe, expect, it } from "vitest";
-import { check, FilterError, format, normalize, parse, validate, type Filter } from "../src/index.js";
-import { codes } from "./support/codes.js";
-import { stripSpans } from "./support/spans.js";
+import { check, FilterError, format, normalize, parse, validate, type Filter } from "../../src/index.js";
+import { codes } from "../support/codes.js";
+import { stripSpans } from "../support/spans.js";
 
 const meta = (...path: string[]) => ({ type: "meta" as const, path });
 const creator = { type: "creator" as const };
@@ -293,9 +293,9 @@ describe("guards", () => {
 
 describe("the JIT primer", () => {
   it("is a valid filter that uses every token type the lexer knows", async () => {
-    const { PRIMER } = await import("../src/syntax/read.js");
-    const { lex } = await import("../src/syntax/lexer.js");
-    const { allTokens, UnterminatedString, UnterminatedName, WhiteSpace } = await import("../src/syntax/tokens.js");
+    const { PRIMER } = await import("../../src/syntax/read.js");
+    const { lex } = await import("../../src/syntax/lexer.js");
+    const { allTokens, UnterminatedString, UnterminatedName, WhiteSpace } = await import("../../src/syntax/tokens.js");
     const { Lexer } = await import("chevrotain");
     expect(check(PRIMER).issues.filter((issue) => issue.code !== "or-not-supported" && issue.code !== "negation-not-supported" && issue.code !== "too-many-filters")).toEqual([]);
     const seen = new Set(lex(PRIMER).tokens.map((token) => token.tokenType));

@@ -4,9 +4,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { CompareOp, FilterNode, Scalar, ScalarType } from "../src/syntax/ast.js";
-import { check, format, suggest, type FieldSchema, type FieldSpec } from "../src/index.js";
-import { SEED } from "./support/arbitraries.js";
+import type { CompareOp, FilterNode, Scalar, ScalarType } from "../../src/syntax/ast.js";
+import { check, format, suggest, type FieldSchema, type FieldSpec } from "../../src/index.js";
+import { SEED } from "../support/arbitraries.js";
 
 const keyPool = ["status", "priority", "region.name", "region.code", "enabled", "my key", "in", "android", "meta.x", "creator", "a.b.c"];
 

@@ -10,12 +10,12 @@ import {
   toPredicate,
   type FilterNode,
   type ImageRecord,
-} from "../src/index.js";
-import { toSql } from "../src/sql.js";
-import { SEED, imageArb, rootFilterArb } from "./support/arbitraries.js";
-import { filtersWithImagesArb, hostileFilterArb, hostileImageArb } from "./support/sql-arbitraries.js";
-import { openPostgres, openSqlite, storable, type Engine } from "./support/sql-engines.js";
-import { conformanceSql } from "./conformance/runner.js";
+} from "../../src/index.js";
+import { toSql } from "../../src/sql.js";
+import { SEED, imageArb, rootFilterArb } from "../support/arbitraries.js";
+import { filtersWithImagesArb, hostileFilterArb, hostileImageArb } from "../support/sql-arbitraries.js";
+import { openPostgres, openSqlite, storable, type Engine } from "../support/sql-engines.js";
+import { conformanceSql } from "../conformance/runner.js";
 
 /** The engines: SQLite with JSON text, SQLite with JSONB blobs, Postgres with jsonb. */
 type EngineName = "sqlite" | "sqlite-jsonb" | "postgres";

@@ -13,12 +13,12 @@ import {
   validate,
   type Image,
   type ImageRecord,
-} from "../src/index.js";
-import { ImagesApiError, listImages, toBindingFilter, toListParams, type BindingFilter } from "../src/integrations.js";
-import { codes } from "./support/codes.js";
-import { filterArb, imageArb, rootFilterArb, SEED } from "./support/arbitraries.js";
-import { demoImages, fakeImagesApi } from "./support/fake-api.js";
-import { conformance } from "./conformance/runner.js";
+} from "../../src/index.js";
+import { ImagesApiError, listImages, toBindingFilter, toListParams, type BindingFilter } from "../../src/integrations.js";
+import { codes } from "../support/codes.js";
+import { filterArb, imageArb, rootFilterArb, SEED } from "../support/arbitraries.js";
+import { demoImages, fakeImagesApi } from "../support/fake-api.js";
+import { conformance } from "../conformance/runner.js";
 
 
 describe("plan", () => {

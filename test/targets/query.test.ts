@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { splitFilterKey } from "../src/targets/from-search-params.js";
+import { splitFilterKey } from "../../src/targets/from-search-params.js";
 import {
   FilterError,
   format,
@@ -14,10 +14,10 @@ import {
   toQueryString,
   toSearchParams,
   type Issue,
-} from "../src/index.js";
-import { SEED } from "./support/arbitraries.js";
-import { codes } from "./support/codes.js";
-import { conformance } from "./conformance/runner.js";
+} from "../../src/index.js";
+import { SEED } from "../support/arbitraries.js";
+import { codes } from "../support/codes.js";
+import { conformance } from "../conformance/runner.js";
 
 
 describe("toQueryString", () => {

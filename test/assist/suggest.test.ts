@@ -3,8 +3,8 @@
  * highlighting, and every error at once.
  */
 import { describe, expect, it } from "vitest";
-import { editDistance, didYouMean } from "../src/syntax/did-you-mean.js";
-import { check, format, suggest, tokenize, type FieldSchema } from "../src/index.js";
+import { editDistance, didYouMean } from "../../src/syntax/did-you-mean.js";
+import { check, format, suggest, tokenize, type FieldSchema } from "../../src/index.js";
 
 const fields: FieldSchema = {
   status: { type: "string", values: ["active", "pending"], description: "review state" },

@@ -2,7 +2,7 @@
  * The API's rules, one issue each, at the exact span concerned.
  */
 import { describe, expect, it } from "vitest";
-import { check, DEFAULT_LIMITS, parse, toQueryString, validate, type Issue } from "../src/index.js";
+import { check, DEFAULT_LIMITS, parse, toQueryString, validate, type Issue } from "../../src/index.js";
 
 /** The written text each issue points at. */
 function pointed(text: string, issues: readonly Issue[]): [string, string][] {
