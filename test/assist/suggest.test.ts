@@ -1,116 +1,10 @@
 /**
- * The search-box experience: did-you-mean, field schemas, completions at many cursor positions,
- * highlighting, and every error at once.
+ * Completions (src/assist/suggest.ts): what `suggest` offers at many cursor positions, with a field
+ * schema, and that it never throws nor explores past the nesting limit.
  */
 import { describe, expect, it } from "vitest";
-import { editDistance, didYouMean } from "../../src/syntax/did-you-mean.js";
-import { check, format, suggest, tokenize, type FieldSchema } from "../../src/index.js";
-
-const fields: FieldSchema = {
-  status: { type: "string", values: ["active", "pending"], description: "review state" },
-  priority: "number",
-  "region.name": { type: "string", values: ["eu-west", "us-east"] },
-  enabled: "boolean",
-  "my key": "string",
-};
-
-describe("did you mean", () => {
-  it("counts swaps as one edit", () => {
-    expect(editDistance("stauts", "status")).toBe(1);
-    expect(editDistance("", "abc")).toBe(3);
-    expect(editDistance("kitten", "sitting")).toBe(3);
-  });
-
-  it("suggests only plausible typos", () => {
-    expect(didYouMean("stauts", ["status", "priority"])).toBe("status");
-    expect(didYouMean("inn", ["in"])).toBe("in");
-    expect(didYouMean("xyz", ["status"])).toBeUndefined();
-    expect(didYouMean("status", ["status"])).toBeUndefined();
-    expect(didYouMean("x".repeat(100), ["x".repeat(99)])).toBeUndefined();
-  });
-
-  it.each<[string, string, string, string]>([
-    ["status inn (1, 2)", "expected-operator", '"inn" is not an operator; did you mean "in"?', "in"],
-    ["x nto in (1)", "expected-operator", '"nto" is not an operator; did you mean "not"?', "not"],
-    ["a eq 1", "expected-operator", '"eq" is not an operator; did you mean "="?', "="],
-    ["a gte 1", "expected-operator", '"gte" is not an operator; did you mean ">="?', ">="],
-    ["a = 1 adn b = 2", "unexpected-token", '"adn" is not a keyword; did you mean "and"?', "and"],
-    ["a = 1 ro b = 2", "unexpected-token", '"ro" is not a keyword; did you mean "or"?', "or"],
-  ])("%s", (text, code, message, replacement) => {
-    const [issue] = check(text).issues;
-    expect(issue).toMatchObject({ code, message, replacement });
-  });
-});
-
-describe("field schemas", () => {
-  it.each<[string, string, string, string, string | undefined]>([
-    ["stauts = active", "unknown-field", "warning", 'unknown field "stauts"; did you mean "status"?', "status"],
-    ["region.nmae = x", "unknown-field", "warning", 'unknown field "region.nmae"; did you mean "region.name"?', "region.name"],
-    ["colour = red", "unknown-field", "warning", 'unknown field "colour"', undefined],
-    ['priority = "5"', "type-mismatch", "error", 'priority is a number, but "5" is a string; write 5', "5"],
-    ["priority > high", "type-mismatch", "error", 'priority is a number, but "high" is a string', undefined],
-    ["status = 5", "type-mismatch", "error", 'status is a string, but 5 is a number; write "5"', '"5"'],
-    ["enabled = ture", "type-mismatch", "error", 'enabled is a boolean, but "ture" is a string; write true', "true"],
-    ['enabled = "false"', "type-mismatch", "error", 'enabled is a boolean, but "false" is a string; write false', "false"],
-    ["status = actve", "unknown-value", "error", '"actve" is not a value of status ("active", "pending"); did you mean "active"?', '"active"'],
-    ["status in (active, paused)", "unknown-value", "error", '"paused" is not a value of status ("active", "pending")', undefined],
-  ])("%s", (text, code, severity, message, replacement) => {
-    const issues = check(text, { fields }).issues.filter((issue) => issue.code === code);
-    expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ code, severity, message });
-    expect(issues[0]!.replacement).toBe(replacement);
-  });
-
-  it("range bounds need not be enum values, but ranges need number fields", () => {
-    const ranked: FieldSchema = { priority: { type: "number", values: [1, 2, 3, 4, 5] }, status: "string" };
-    expect(check("priority > 2.5 and priority <= 10", { fields: ranked }).issues).toEqual([]);
-    expect(check("priority = 7", { fields: ranked }).issues.map((i) => i.code)).toEqual(["unknown-value"]);
-    const [issue] = check("status > 5", { fields: ranked }).issues.filter((i) => i.code === "type-mismatch");
-    expect(issue).toMatchObject({ message: "status is a string: <, <=, > and >= apply only to number fields" });
-    expect(issue!.replacement).toBeUndefined();
-  });
-
-  it("unknown fields are warnings: the filter is still ok", () => {
-    const result = check("colour = red", { fields });
-    expect(result.ok).toBe(true);
-    expect(result.issues).toHaveLength(1);
-  });
-
-  it("known fields, types and values pass, meta. prefix and backticks included", () => {
-    expect(check('meta.status = active and priority >= 3 and region.name in (eu-west) and enabled = true and `my key` = "x" and creator = u', { fields }).issues).toEqual([]);
-  });
-
-  it("points at the value or field at fault", () => {
-    const text = 'status = active and priority = "high"';
-    const [issue] = check(text, { fields }).issues;
-    expect(text.slice(issue!.start, issue!.end)).toBe('"high"');
-  });
-});
-
-describe("all errors at once", () => {
-  it("reports every syntax error in one pass, each with its own span", () => {
-    const text = 'a = and b = 2 and c in (1 2) and d = "x';
-    const issues = check(text).issues;
-    expect(issues.map((i) => [i.code, text.slice(i.start, i.end)])).toEqual([
-      ["expected-value", "and"],
-      ["unexpected-token", "2"],
-      ["unterminated-string", '"x'],
-    ]);
-  });
-
-  it("returns the best partial filter recovery can build", () => {
-    const result = check("a = 1 and b = and c = 3");
-    expect(result.ok).toBe(false);
-    expect(result.issues.map((i) => i.code)).toEqual(["expected-value"]);
-    expect(result.filter && format(result.filter)).toBe("a = 1 and c = 3");
-  });
-
-  it("reads an unterminated string as if it were closed, so the rest is still checked", () => {
-    const result = check('status = "act', { fields });
-    expect(result.issues.map((i) => i.code)).toEqual(["unterminated-string", "unknown-value"]);
-    expect(result.filter && format(result.filter)).toBe('status = "act"');
-  });
-});
+import { suggest } from "../../src/index.js";
+import { fields } from "../support/fields.js";
 
 describe("suggest", () => {
   // [text with | for the cursor, expected inserts (in order), expected replaced text]
@@ -191,48 +85,5 @@ describe("suggest", () => {
       expect(suggest("(".repeat(129), 129, { limits: { maxNestingDepth } }).items).toEqual([]);
       expect(suggest("(".repeat(9_999), 9_999, { limits: { maxNestingDepth } }).items).toEqual([]);
     }
-  });
-});
-
-describe("tokenize", () => {
-  it("covers every character, errors and whitespace included", () => {
-    const text = 'status = active and `my key`.x in (a, "b", 5, true) ~ €';
-    const tokens = tokenize(text);
-    expect(tokens[0]!.start).toBe(0);
-    expect(tokens.at(-1)!.end).toBe(text.length);
-    for (let i = 1; i < tokens.length; i++) expect(tokens[i]!.start).toBe(tokens[i - 1]!.end);
-    expect(tokens.filter((t) => t.type !== "whitespace").map((t) => [t.type, text.slice(t.start, t.end)])).toEqual([
-      ["field", "status"],
-      ["operator", "="],
-      ["string", "active"],
-      ["keyword", "and"],
-      ["field", "`my key`"],
-      ["punctuation", "."],
-      ["field", "x"],
-      ["keyword", "in"],
-      ["punctuation", "("],
-      ["string", "a"],
-      ["punctuation", ","],
-      ["string", '"b"'],
-      ["punctuation", ","],
-      ["number", "5"],
-      ["punctuation", ","],
-      ["boolean", "true"],
-      ["punctuation", ")"],
-      ["error", "~"],
-      ["error", "€"],
-    ]);
-  });
-
-  it("colours text beyond the length limit as one error range", () => {
-    const text = "a = 1 ".repeat(10);
-    expect(tokenize(text, { limits: { maxInputLength: 12 } }).at(-1)).toEqual({ type: "error", start: 12, end: text.length });
-    expect(tokenize(text, { limits: { maxInputLength: 12 } }).filter((t) => t.type === "field")).toHaveLength(2);
-  });
-
-  it("colours half-typed text too", () => {
-    expect(tokenize('a = "unterminated').map((t) => t.type)).toEqual(["field", "whitespace", "operator", "whitespace", "string"]);
-    expect(tokenize("")).toEqual([]);
-    expect(tokenize("   ")).toEqual([{ type: "whitespace", start: 0, end: 3 }]);
   });
 });

@@ -129,12 +129,6 @@ describe("validate", () => {
     expect(issues[0]).toMatchObject({ start: 0, end: 0, severity: "error" });
   });
 
-  it("check returns the filter even when the API cannot express it", () => {
-    const result = check("a = 1 or b = 2");
-    expect(result.ok).toBe(false);
-    expect(result.filter).toEqual(parse("a = 1 or b = 2"));
-  });
-
   it("messages say what is wrong in plain words", () => {
     const [issue] = check("a = 1 and b = 2 and c = 3 and d = 4 and e = 5 and f = 6").issues;
     expect(issue!.message).toBe("the API accepts at most 5 metadata filters; this is filter 6 of 6");
