@@ -1,8 +1,15 @@
 /**
- * The API's rules, one issue each, at the exact span concerned.
+ * What a target can express (src/semantics/validate.ts): the API's rules, one issue each, at the exact span
+ * concerned; and `validate(filter, { target })` for each target, "api", "binding" and "local", with what
+ * each reports and what it does not.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { check, DEFAULT_LIMITS, parse, toQueryString, validate, type Issue } from "../../src/index.js";
+import { check, FilterError, parse, toPredicate, toQueryString, validate, type FilterNode, type Issue, type ValidationTarget } from "../../src/index.js";
+import { toBindingFilter } from "../../src/integrations.js";
+import { toSql } from "../../src/sql.js";
+import { apiFilterArb, filterArb, rootFilterArb, SEED } from "../support/arbitraries.js";
+import { codes } from "../support/codes.js";
 
 /** The written text each issue points at. */
 function pointed(text: string, issues: readonly Issue[]): [string, string][] {
@@ -84,31 +91,6 @@ describe("validate", () => {
     ]);
   });
 
-  it("every limit can be overridden", () => {
-    const limits = { maxFilters: 2, maxPathSegments: 2, maxListValues: 2 };
-    expect(issuesOf("a = 1 and b = 2 and c.d.e = 3 and x in (1, 2, 3)", { limits })).toEqual([
-      ["too-many-filters", "c.d.e = 3"],
-      ["path-too-deep", "e"],
-      ["too-many-values", "3"],
-    ]);
-    expect(DEFAULT_LIMITS).toMatchObject({ maxFilters: 5, maxPathSegments: 5, maxListValues: 10 });
-    expect(Object.isFrozen(DEFAULT_LIMITS)).toBe(true);
-  });
-
-  it("a limit given as undefined keeps its default; Infinity lifts it; anything else is a RangeError", () => {
-    const six = "a = 1 and b = 2 and c = 3 and d = 4 and e = 5 and f = 6";
-    const unset = { limits: { maxFilters: undefined, maxPathSegments: undefined, maxNestingDepth: undefined } };
-    expect(check(six, unset).issues.map((issue) => issue.code)).toEqual(["too-many-filters"]);
-    expect(() => toQueryString(six, unset)).toThrow(/at most 5 metadata filters/);
-    expect(check("a.b.c.d.e.f = 1", unset).issues.map((issue) => issue.code)).toEqual(["path-too-deep"]);
-    expect(check(`${"(".repeat(101)}a = 1${")".repeat(101)}`, unset).issues.map((issue) => issue.code)).toEqual(["nesting-too-deep"]);
-    expect(check(six, { limits: { maxFilters: Infinity } }).ok).toBe(true);
-    for (const bad of [NaN, -1, 2.5, "5", null, -Infinity]) {
-      expect(() => check(six, { limits: { maxFilters: bad as number } }), String(bad)).toThrow(RangeError);
-      expect(() => parse("a = 1", { limits: { maxInputLength: bad as number } }), String(bad)).toThrow(/limits\.maxInputLength must be a whole number/);
-    }
-  });
-
   it("refuses hand-built shapes the language cannot write: an empty path, an empty list", () => {
     expect(validate({ type: "compare", op: "eq", field: { type: "meta", path: [] }, value: { value: 1 } }).map((i) => i.code)).toEqual(["unaddressable-segment"]);
     expect(validate({ type: "in", field: { type: "meta", path: ["a"] }, values: [], negated: false }).map((i) => i.code)).toEqual(["empty-list-value"]);
@@ -132,5 +114,141 @@ describe("validate", () => {
   it("messages say what is wrong in plain words", () => {
     const [issue] = check("a = 1 and b = 2 and c = 3 and d = 4 and e = 5 and f = 6").issues;
     expect(issue!.message).toBe("the API accepts at most 5 metadata filters; this is filter 6 of 6");
+  });
+});
+
+/** The issues `validate` reports for a text, for a target, as [code, text pointed at]. */
+function issuesFor(text: string, target?: ValidationTarget): [string, string][] {
+  return pointed(text, validate(parse(text), target === undefined ? undefined : { target }));
+}
+
+describe('validate(filter, { target: "api" }): the List images V2 query parameters (the default)', () => {
+  it("is what validate checks without a target", () => {
+    for (const text of ["a = 1 or b = 2", 'x in ("a|b", "")', "creator = u and a != 1", "a.b.c.d.e.f = 1", ""]) {
+      expect(issuesFor(text, "api"), text).toEqual(issuesFor(text));
+    }
+  });
+
+  it("reports the rules of the query string's form: | and \"\" cannot be list values there", () => {
+    expect(issuesFor('x in ("a|b", "", c)', "api")).toEqual([
+      ["pipe-in-value", '"a|b"'],
+      ["empty-list-value", '""'],
+    ]);
+  });
+
+  it("counts conditions, not paths: six conditions on three paths are six filters", () => {
+    expect(issuesFor("a > 1 and a < 5 and b > 1 and b < 5 and c > 1 and c < 5", "api")).toEqual([["too-many-filters", "c < 5"]]);
+  });
+
+  it("takes the creator, with = and a string", () => {
+    expect(issuesFor('creator = "u" and a = 1', "api")).toEqual([]);
+    expect(issuesFor('creator = ""', "api")).toEqual([]);
+  });
+
+  it("reports nothing for what the API takes: exactly the filters toSearchParams accepts", () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.oneof(apiFilterArb, filterArb), (filter) => {
+        const issues = validate(filter, { target: "api" });
+        if (issues.length === 0) {
+          accepted++;
+          expect(() => toQueryString(filter)).not.toThrow();
+        } else {
+          expect(codes(() => toQueryString(filter))).toEqual(issues.map((issue) => issue.code));
+        }
+      }),
+      { seed: SEED, numRuns: 1000 },
+    );
+    expect(accepted).toBeGreaterThan(200);
+  });
+});
+
+describe('validate(filter, { target: "binding" }): the Workers binding\'s filter', () => {
+  it("does not report what only the query string's form refuses: lists are real arrays there", () => {
+    expect(issuesFor('x in ("a|b", "", c)', "binding")).toEqual([]);
+  });
+
+  it("counts paths, not conditions (the binding merges the conditions on one path)", () => {
+    expect(issuesFor("a > 1 and a < 5 and b > 1 and b < 5 and c > 1 and c < 5", "binding")).toEqual([]);
+    const six = "a = 1 and b = 1 and a > 0 and c = 1 and d = 1 and e = 1 and f = 1";
+    expect(issuesFor(six, "binding")).toEqual([["too-many-filters", "f = 1"]]);
+    expect(validate(parse(six), { target: "binding" })[0]!.message).toBe("at most 5 metadata paths can be filtered on; this is path 6 of 6");
+  });
+
+  it("reports the creator, which is an option of list() and not part of the binding's filter", () => {
+    expect(issuesFor('creator = "u" and a = 1', "binding")).toEqual([["binding-unsupported", 'creator = "u"']]);
+    expect(issuesFor('creator = ""', "binding")).toEqual([["binding-unsupported", 'creator = ""']]);
+    // The creator's own rules still apply: one issue more for a creator compared with a number.
+    expect(issuesFor("creator = 5", "binding")).toEqual([
+      ["binding-unsupported", "creator = 5"],
+      ["creator-operator", "creator = 5"],
+    ]);
+  });
+
+  it.each<[string, [string, string][]]>([
+    ["a != 1", [["negation-not-supported", "a != 1"]]],
+    ["a = 1 or b = 2", [["or-not-supported", "a = 1 or b = 2"]]],
+    ["x > abc", [["range-needs-number", "abc"]]],
+    ["x in (true, false)", [["boolean-list", "true"], ["boolean-list", "false"]]],
+    ['x in (1, "2")', [["mixed-types", '"2"']]],
+    ["a.b.c.d.e.f = 1", [["path-too-deep", "f"]]],
+    ["`a.b` = 1", [["unaddressable-segment", "`a.b`"]]],
+    ["x in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)", [["too-many-values", "11"]]],
+    ["x = 1e999", [["non-finite-number", "1e999"]]],
+    ['x = "\\ud800"', [["lone-surrogate", '"\\ud800"']]],
+  ])("reports every other rule of the API: %s", (text, expected) => {
+    expect(issuesFor(text, "binding")).toEqual(expected);
+  });
+
+  it("does not look for conditions that can never all hold: toBindingFilter finds them as it merges", () => {
+    expect(issuesFor("a = 1 and a = 2", "binding")).toEqual([]);
+    expect(codes(() => toBindingFilter("a = 1 and a = 2"))).toEqual(["conflicting-conditions"]);
+  });
+
+  it("reports nothing for what the binding takes: toBindingFilter refuses such a filter only for conditions that cannot all hold", () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.oneof(apiFilterArb, filterArb), (filter) => {
+        const issues = validate(filter, { target: "binding" });
+        let refusal: string[] = [];
+        try {
+          toBindingFilter(filter);
+        } catch (error) {
+          expect(error).toBeInstanceOf(FilterError);
+          refusal = (error as FilterError).issues.map((issue) => issue.code);
+        }
+        if (issues.length === 0) {
+          accepted++;
+          expect(refusal.every((code) => code === "conflicting-conditions")).toBe(true);
+        } else {
+          expect(refusal).toEqual(issues.map((issue) => issue.code));
+        }
+      }),
+      { seed: SEED, numRuns: 1000 },
+    );
+    expect(accepted).toBeGreaterThan(200);
+  });
+});
+
+describe('validate(filter, { target: "local" }): the predicate and SQL, which evaluate the whole language', () => {
+  it("reports no rule of the API: every well-formed filter can be evaluated locally", () => {
+    fc.assert(
+      fc.property(rootFilterArb, (filter) => {
+        expect(validate(filter, { target: "local" })).toEqual([]);
+        // ...and the local targets take it.
+        expect(() => toPredicate(filter)).not.toThrow();
+        expect(() => toSql(filter, { dialect: "sqlite" })).not.toThrow();
+      }),
+      { seed: SEED, numRuns: 1000 },
+    );
+    expect(issuesFor('not (a = 1 or creator in (x, y)) and b in (true, "|", 1e999) and c.d.e.f.g.h > "x"', "local")).toEqual([]);
+  });
+
+  it("still reports what is not a well-formed filter, or nests too deep", () => {
+    const broken = { type: "compare", op: "like", field: { type: "meta", path: ["a"] }, value: { value: 1 } } as unknown as FilterNode;
+    expect(validate(broken, { target: "local" }).map((issue) => issue.code)).toEqual(["invalid-filter"]);
+    let deep: FilterNode = parse("a = 1");
+    for (let i = 0; i < 200; i++) deep = { type: "not", operand: deep };
+    expect(validate(deep, { target: "local" }).map((issue) => issue.code)).toEqual(["nesting-too-deep"]);
   });
 });
