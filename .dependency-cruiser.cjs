@@ -59,6 +59,14 @@ module.exports = {
       [SYNTAX, SEMANTICS],
       "A target compiles a Filter, never text, and never through another target's internals: what two targets share belongs to semantics.",
     ),
+    {
+      name: "targets-do-not-import-each-other",
+      comment:
+        "A target's own layer is no licence to use another target: each compiles a Filter by itself, and what two share belongs to semantics (the rule above lets a layer import its own folder).",
+      severity: "error",
+      from: { path: "^src/targets/([^/]+)\\.ts$" },
+      to: { path: "^src/targets/", pathNot: ["^src/targets/$1\\.ts$"] },
+    },
     only("integrations-on-targets", INTEGRATIONS, [SYNTAX, SEMANTICS, TARGETS], "Integrations drive the targets; they do not parse text (the entry points do)."),
     only(
       "entry-points-on-the-layers",

@@ -22,7 +22,7 @@ const lexerStub = fileURLToPath(new URL("./chevrotain-lexer-stub.js", import.met
 /**
  * Resolves Chevrotain's lexer module to a stub holding only the constants its parser uses (`Lexer.NA`,
  * `Lexer.SKIPPED`). The real module drags in the lexer and a regular-expression parser (about 8 KB
- * gzipped) that nothing calls: `test/lexer.test.ts` checks imgmeta's lexer against the real one.
+ * gzipped) that nothing calls: `test/syntax/lexer.test.ts` checks imgmeta's lexer against the real one.
  */
 export const withoutChevrotainLexer: Plugin = {
   name: "without-chevrotain-lexer",

@@ -50,12 +50,13 @@ export function toBindingFilter(filterOrText: Filter | string, options?: LimitOp
  * as query parameters (see `plan`), the residual applied locally. Nothing is read or sent until the
  * iteration starts.
  * @throws FilterError when `perPage`/`sortOrder` are out of the API's bounds, or the filter text does
- *   not parse, or the filter is not well-formed or nested too deep; ImagesApiError when the API answers
- *   with an error (after the retries), with something that is not a page of images, or with a
- *   continuation token it gave before (no endless walk); the error of `fetch` when no answer comes (after
- *   the retries); the signal's reason when aborted.
+ *   not parse, or the filter is not well-formed (`null` too: only an absent filter means every image) or
+ *   nested too deep; ImagesApiError when the API answers with an error (after the retries), with
+ *   something that is not a page of images, or with a continuation token it gave before (no endless
+ *   walk); the error of `fetch` when no answer comes (after the retries); the signal's reason when aborted.
  */
 export async function* listImages(source: ImagesSdkClient | FetchSource, options: ListImagesOptions): AsyncGenerator<Image, void, undefined> {
   refuseOptions(listOptionIssues(options));
-  yield* withFilter(options.filter ?? "", undefined, (filter) => imagesOf(source, filter, options), parse);
+  // Only an absent filter means every image: `null` (say, from JSON) is no filter, and is refused as one.
+  yield* withFilter(options.filter === undefined ? "" : options.filter, undefined, (filter) => imagesOf(source, filter, options), parse);
 }

@@ -9,7 +9,7 @@
  *
  * The token patterns are also checked as Chevrotain applies them (anchored at the current offset):
  * imgmeta's own lexer scans without them, but they are the tokens' definition, and whoever builds a
- * Chevrotain lexer from them (as `test/lexer.test.ts` does) gets a linear one.
+ * Chevrotain lexer from them (as `test/syntax/lexer.test.ts` does) gets a linear one.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";

@@ -1,7 +1,7 @@
 /**
  * Text → tokens, by a hand-written scanner that feeds Chevrotain's parser (Chevrotain parsers take
  * tokens from any lexer). The token patterns in `tokens.ts` remain the definition: a differential test
- * (`test/lexer.test.ts`) runs Chevrotain's own lexer over those patterns beside this scanner on
+ * (`test/syntax/lexer.test.ts`) runs Chevrotain's own lexer over those patterns beside this scanner on
  * generated text and requires the same tokens and the same errors. This scanner is two to five times
  * as fast (measured on the benchmark's queries), and leaves Chevrotain's lexer and its regular-expression
  * analyser out of every bundle.

@@ -1,7 +1,7 @@
 /**
  * The filter language's tokens. Their patterns are the definition of the tokens: the hand-written lexer
- * (`lexer.ts`) is checked against Chevrotain's lexer built from them (`test/lexer.test.ts`), which also
- * proves them fit for Chevrotain (validated, first-character optimised). Every token has a `LABEL`
+ * (`lexer.ts`) is checked against Chevrotain's lexer built from them (`test/syntax/lexer.test.ts`), which
+ * also proves them fit for Chevrotain (validated, first-character optimised). Every token has a `LABEL`
  * written for people: it appears in error messages and completions.
  */
 import { createToken, Lexer, type TokenType } from "chevrotain";

@@ -6,12 +6,12 @@
 import fc from "fast-check";
 import type { Lexer as LexerType, TokenType } from "chevrotain";
 import { describe, expect, it } from "vitest";
-import { lex } from "../src/syntax/lexer.js";
-import { allTokens } from "../src/syntax/tokens.js";
-import { SEED } from "./support/arbitraries.js";
+import { lex } from "../../src/syntax/lexer.js";
+import { allTokens } from "../../src/syntax/tokens.js";
+import { SEED } from "../support/arbitraries.js";
 
 // The real Chevrotain, not the one the tests share (which, like everything we ship, has no lexer).
-const chevrotain = (await import(new URL("../node_modules/chevrotain/lib/src/api.js", import.meta.url).href)) as typeof import("chevrotain");
+const chevrotain = (await import(new URL("../../node_modules/chevrotain/lib/src/api.js", import.meta.url).href)) as typeof import("chevrotain");
 
 /**
  * The token definitions of tokens.ts, remade with the real Chevrotain's `createToken` (each copy of

@@ -3,8 +3,8 @@
  * that try to make it match by accident or throw.
  */
 import { describe, expect, it } from "vitest";
-import { toPredicate, type ImageRecord } from "../src/index.js";
-import { conformance } from "./conformance/runner.js";
+import { toPredicate, type ImageRecord } from "../../src/index.js";
+import { conformance } from "../conformance/runner.js";
 
 function matches(filter: string, image: ImageRecord): boolean {
   return toPredicate(filter)(image);

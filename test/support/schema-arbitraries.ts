@@ -1,12 +1,10 @@
 /**
- * Completions hold up on any half-typed filter: cut a valid filter anywhere, and `suggest` at the cut
- * offers the token that was cut away (or an item it begins with); `check` never throws on the cut text.
+ * Field schemas and half-typed filters for the search-box properties: a random schema, a filter whose
+ * every condition fits it (known fields, their types, their values), written out and cut anywhere.
  */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import type { CompareOp, FilterNode, Scalar, ScalarType } from "../src/syntax/ast.js";
-import { check, format, suggest, type FieldSchema, type FieldSpec } from "../src/index.js";
-import { SEED } from "./support/arbitraries.js";
+import type { CompareOp, FilterNode, Scalar, ScalarType } from "../../src/syntax/ast.js";
+import { format, type FieldSpec } from "../../src/index.js";
 
 const keyPool = ["status", "priority", "region.name", "region.code", "enabled", "my key", "in", "android", "meta.x", "creator", "a.b.c"];
 
@@ -43,41 +41,11 @@ function filterFor(schema: Record<string, FieldSpec>): fc.Arbitrary<FilterNode> 
   })).node;
 }
 
-const caseArb = schemaArb.chain((schema) =>
+/** A schema, a filter that fits it written as text, and a place to cut the text. */
+export const caseArb = schemaArb.chain((schema) =>
   filterFor(schema).chain((filter) => {
     const text = format(filter);
     return fc.nat({ max: text.length }).map((cut) => ({ schema, text, cut }));
   }),
 );
 
-describe("suggest on half-typed filters", () => {
-  it("offers the token that was cut away, or an item it begins with", () => {
-    fc.assert(
-      fc.property(caseArb, ({ schema, text, cut }) => {
-        const fields: FieldSchema = schema;
-        const result = suggest(text.slice(0, cut), cut, { fields });
-        const rest = text.slice(result.from);
-        // From the replaced position, the original text goes on with one of the items.
-        const expected = result.from === cut ? rest.trimStart() : rest;
-        if (expected === "") return; // cut at the very end: nothing was cut away
-        const offered = result.items.some((item) => item.insert !== "" && expected.startsWith(item.insert));
-        expect(offered, `${JSON.stringify(text.slice(0, cut))}▮${JSON.stringify(text.slice(cut))} offered ${JSON.stringify(result.items.map((i) => i.insert))}`).toBe(true);
-      }),
-      { seed: SEED, numRuns: 3000 },
-    );
-  });
-
-  it("check never throws on the cut text, and its issues lie inside it", () => {
-    fc.assert(
-      fc.property(caseArb, ({ schema, text, cut }) => {
-        const head = text.slice(0, cut);
-        const result = check(head, { fields: schema });
-        for (const issue of result.issues) {
-          expect(issue.start).toBeGreaterThanOrEqual(0);
-          expect(issue.end).toBeLessThanOrEqual(head.length);
-        }
-      }),
-      { seed: SEED, numRuns: 3000 },
-    );
-  });
-});
