@@ -2,7 +2,7 @@
  * The CLI, run in-process through `main` (the built binary is tested in test/package).
  */
 import { describe, expect, it } from "vitest";
-import { main, type ExtraCommand } from "../src/cli/main.js";
+import { main, type ExtraCommand } from "../../src/cli/main.js";
 
 async function run(argv: string[], stdin = "", extra: Record<string, ExtraCommand> = {}) {
   const out: string[] = [];
