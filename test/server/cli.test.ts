@@ -4,12 +4,13 @@
  * `imgmeta` executable alike.
  */
 import { spawn } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { banner, DEFAULT_SEED, emulatorOptions, parseServeArgs, requestPrinter, SERVE_HELP, UsageError } from "../../src/server/cli.js";
+import { banner, DEFAULT_SEED, emulatorOptions, parseServeArgs, requestPrinter, SERVE_HELP, startFailure, UsageError } from "../../src/server/cli.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -96,14 +97,33 @@ describe("parseServeArgs", () => {
 });
 
 describe("the serve process", () => {
-  it.each(ENTRIES)("%s exits 2 with one line and no stack trace on bad flags", { timeout: 20_000 }, async (_, entry) => {
-    const results = await Promise.all([run(["--bogus"], entry), run(["--port", "abc"], entry)]);
+  it.each(ENTRIES)("%s exits 2 with one line and no stack trace on bad flags, naming the flag meant by a mistyped one", { timeout: 20_000 }, async (name, entry) => {
+    const results = await Promise.all([run(["--bogus"], entry), run(["--port", "abc"], entry), run(["--prot", "9000"], entry)]);
     for (const { code, stdout, stderr } of results) {
       expect(code).toBe(2);
       expect(stdout).toBe("");
       expect(stderr.trimEnd().split("\n")).toHaveLength(1);
       expect(stderr).toMatch(/^imgmeta serve: /);
       expect(stderr).not.toMatch(/\bat .*:\d+:\d+/);
+    }
+    // The help to look at, as the user gives flags.
+    expect(results[2]!.stderr).toBe(`imgmeta serve: unknown flag --prot; did you mean --port? (${name === "npm start" ? "npm start --" : "imgmeta serve"} --help lists the flags)\n`);
+  });
+
+  it.each(ENTRIES)("%s says which flag to give when the port is in use", { timeout: 20_000 }, async (name, entry) => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const { code, stdout, stderr } = await run(["--port", String(port), "--seed", "0"], entry);
+      expect(code).toBe(1);
+      expect(stdout).toBe("");
+      const invocation = name === "npm start" ? "npm start --" : "imgmeta serve";
+      expect(stderr).toBe(
+        `imgmeta serve: cannot start: port ${port} on 127.0.0.1 is in use (another emulator?); choose another: ${invocation} --port ${port + 1} (or --port 0 for any free port)\n`,
+      );
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
     }
   });
 
@@ -281,6 +301,19 @@ describe("serve's request log, seed file and faults", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("startFailure", () => {
+  const options = parseServeArgs(["--port", "80", "--host", "10.9.9.9"]);
+  const failure = (code: string) => Object.assign(new Error(`listen ${code}`), { code });
+
+  it("says which flag to give for a port that needs privileges or an address not of this machine", () => {
+    expect(startFailure(failure("EACCES"), options, "npm start --")).toBe(
+      "port 80 on 10.9.9.9 needs privileges this process has not; choose another: npm start -- --port 8787 (or --port 0 for any free port)",
+    );
+    expect(startFailure(failure("EADDRNOTAVAIL"), options, "imgmeta serve")).toBe("10.9.9.9 is not an address of this machine; choose another: imgmeta serve --host 127.0.0.1");
+    expect(startFailure(new Error("images.log: damaged"), options, "imgmeta serve")).toBe("images.log: damaged");
   });
 });
 
