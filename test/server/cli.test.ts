@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { serve, type Serving } from "../support/serve.js";
 import { banner, DEFAULT_SEED, emulatorOptions, parseServeArgs, requestPrinter, SERVE_HELP, startFailure, UsageError } from "../../src/server/cli.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -172,49 +173,6 @@ describe("the serve process", () => {
     }
   });
 });
-
-/** A `serve` process running until stopped: its URL once the banner is out, and what it printed. */
-interface Serving {
-  readonly url: string;
-  output(): string;
-  /** SIGTERM, then what it printed by the time it exited. */
-  stop(): Promise<string>;
-}
-
-/** Starts `imgmeta serve --port 0 …`; killed (SIGKILL) if it prints no URL within 15 s, or when the test stops it. */
-async function serve(args: string[]): Promise<Serving> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...ENTRIES[1][1], "--port", "0", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
-  const kill = setTimeout(() => child.kill("SIGKILL"), 15_000);
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const look = () => {
-        const match = /listening on (http:\/\/\S+)/.exec(stdout);
-        if (match) resolve(match[1]!);
-      };
-      child.stdout.on("data", look);
-      void exited.then(() => reject(new Error(`serve exited before listening: ${stderr}`)));
-    });
-    return {
-      url,
-      output: () => stdout,
-      async stop() {
-        child.kill("SIGTERM");
-        await exited;
-        clearTimeout(kill);
-        return stdout;
-      },
-    };
-  } catch (error) {
-    clearTimeout(kill);
-    child.kill("SIGKILL");
-    throw error;
-  }
-}
 
 /** The lines printed after the banner (which ends with the curl example). */
 function requestLines(stdout: string): string[] {
