@@ -3,7 +3,8 @@
  * (`npm run test:readme`; slow, so not part of `npm test`).
  *
  * The clone is of the commit checked out (HEAD), installed from the lockfile with npm's cache
- * (`--prefer-offline`), whose `prepare` script builds the CLI and the playground page. Each example
+ * (`--prefer-offline`), whose `prepare` script builds the CLI and the playground page, after a first
+ * `npx imgmeta` (what a newcomer may try before installing). Each example
  * (see test/support/readme.ts) runs in bash from the clone's root, in an environment without the npm
  * variables and `node_modules/.bin` folders of the `npm run` that started the test, and with a cache of
  * its own for npx (so the links npx makes go away with the clone). Its stated output and exit code are
@@ -27,6 +28,8 @@ let work = "";
 let clone = "";
 let env: NodeJS.ProcessEnv = {};
 let cliExamples: Example[] = [];
+/** `npx imgmeta --version` in the clone before `npm ci`. */
+let beforeInstall = { code: 0, stdout: "", stderr: "" };
 
 /**
  * The environment of a shell a user opens: no `npm_*` variables, no `node_modules/.bin` on the PATH; with
@@ -44,10 +47,12 @@ beforeAll(async () => {
   const head = (await run("git", ["rev-parse", "HEAD"], { cwd: ROOT })).stdout.trim();
   await run("git", ["clone", "--quiet", "--no-checkout", ROOT, clone]);
   await run("git", ["checkout", "--quiet", head], { cwd: clone });
+  env = userEnvironment(join(work, "npx-cache"));
+  // What a newcomer may try first. npx links the checkout's own bin into its cache now, once.
+  beforeInstall = await shell("npx imgmeta --version", "both");
   const started = performance.now();
   await run("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: clone, env: userEnvironment(), timeout: 540_000 });
   console.log(`npm ci (with the prepare script) in a fresh clone: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  env = userEnvironment(join(work, "npx-cache"));
   cliExamples = examples(readme(clone), isCliExample);
 }, 600_000);
 
@@ -120,6 +125,15 @@ describe("the README's CLI examples, from a fresh clone after npm ci", () => {
     expect(cliExamples.filter((example) => !isServer(example.command)).length).toBeGreaterThanOrEqual(12);
     expect(cliExamples.filter((example) => isServer(example.command)).length).toBeGreaterThanOrEqual(6);
     expect(cliExamples.filter((example) => example.streams === "both").length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("npx imgmeta before npm install says what to run, and npx's link then works once installed", async () => {
+    // The launcher exists before anything is built, so npx links it; before, npx linked no bin, and went
+    // on saying "imgmeta: not found" after the build, from its cache.
+    expect(beforeInstall).toEqual({ code: 70, stdout: `imgmeta: the CLI is not built: run npm install (or npm run build:cli) in ${clone}/\n`, stderr: "" });
+    const after = await shell("npx imgmeta --version", "both");
+    expect(after.code).toBe(0);
+    expect(after.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
   it("print what the README says, and exit as it says", { timeout: 300_000 }, async () => {
