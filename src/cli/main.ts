@@ -125,9 +125,10 @@ export async function main(argv: readonly string[], io: CliIO, options: CliOptio
     io.stdout(options.version?.() ?? "unknown");
     return 0;
   }
-  const run = extra[command];
+  // Own properties only: `imgmeta toString` is an unknown command, not Object.prototype's.
+  const run = Object.hasOwn(extra, command) ? extra[command] : undefined;
   if (run) return (await run(rest)) ?? 0;
-  const known = COMMANDS[command];
+  const known = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!known) {
     const names = [...Object.keys(COMMANDS), ...Object.keys(extra)];
     if (command.startsWith("-")) return usageError("imgmeta", unknownName("flag", command, ["--version", "--help", "-v", "-h"]), io);

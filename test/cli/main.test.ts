@@ -177,6 +177,9 @@ describe("usage", () => {
     const unknown = await run(["frobnicate"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe('imgmeta: unknown command "frobnicate" (imgmeta --help lists the commands and flags)');
+    for (const name of ["toString", "__proto__", "constructor"]) {
+      expect(await run([name], "", { commands: { serve: async () => 0 } })).toEqual({ code: 2, stdout: "", stderr: `imgmeta: unknown command "${name}" (imgmeta --help lists the commands and flags)` });
+    }
     expect((await run(["compil", "a = 1"])).stderr).toMatch(/^imgmeta: unknown command "compil"; did you mean "compile"\? /);
     expect((await run(["serv"], "", { commands: { serve: async () => 0 } })).stderr).toMatch(/did you mean "serve"\?/);
     expect((await run(["--verison"])).stderr).toMatch(/^imgmeta: unknown flag --verison; did you mean --version\? /);

@@ -9,6 +9,7 @@
  *   the next `$ ` line or the end of the block.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 /** A fenced code block: its info string (`sh`, `console`, …), its first line's number, its lines. */
 export interface CodeBlock {
@@ -102,5 +103,5 @@ export function onFreePort(command: string): string {
 
 /** The README of a checkout. */
 export function readme(root: string): string {
-  return readFileSync(new URL("README.md", `file://${root.endsWith("/") ? root : `${root}/`}`), "utf8");
+  return readFileSync(join(root, "README.md"), "utf8");
 }
