@@ -19,7 +19,7 @@ import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { examples, isCliExample, isServer, onFreePort, readme, type Example } from "../support/readme.js";
+import { examples, isCliExample, isServer, onFreePort, readme, runShell, type Example, type ShellResult } from "../support/readme.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const run = promisify(execFile);
@@ -29,7 +29,7 @@ let clone = "";
 let env: NodeJS.ProcessEnv = {};
 let cliExamples: Example[] = [];
 /** `npx imgmeta --version` in the clone before `npm ci`. */
-let beforeInstall = { code: 0, stdout: "", stderr: "" };
+let beforeInstall: ShellResult = { code: 0, stdout: "", stderr: "" };
 
 /**
  * The environment of a shell a user opens: no `npm_*` variables, no `node_modules/.bin` on the PATH; with
@@ -61,16 +61,8 @@ afterAll(async () => {
 });
 
 /** Runs a command in bash from the clone's root; with `both`, stderr goes where stdout goes. */
-async function shell(command: string, streams: "stdout" | "both"): Promise<{ code: number; stdout: string; stderr: string }> {
-  const script = streams === "both" ? `exec 2>&1\n${command}` : command;
-  try {
-    const { stdout, stderr } = await run("bash", ["-c", script], { cwd: clone, env, timeout: 60_000, killSignal: "SIGKILL" });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: unknown; stdout?: string; stderr?: string };
-    if (typeof failed.code !== "number") throw error;
-    return { code: failed.code, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
-  }
+function shell(command: string, streams: "stdout" | "both"): Promise<ShellResult> {
+  return runShell(streams === "both" ? `exec 2>&1\n${command}` : command, { cwd: clone, env, timeout: 60_000 });
 }
 
 /** Stops a process group: SIGTERM, then SIGKILL after 10 s; resolves once the leader has exited. */

@@ -4,34 +4,19 @@
  * writes a file the import example reads). Each must succeed; a list answers exactly the images the
  * library's predicate selects among the demo images, as many as the README states.
  */
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { fromSearchParams, toPredicate } from "../../src/index.js";
 import { DEFAULT_SEED } from "../../src/server/cli.js";
 import { demoImages } from "../../src/server/index.js";
-import { examples, readme, splitComment } from "../support/readme.js";
+import { examples, readme, runShell, splitComment } from "../support/readme.js";
 import { serve } from "../support/serve.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const run = promisify(execFile);
 const DOCUMENTED_HOST = "http://127.0.0.1:8787";
-
-/** What a curl command printed, and how it exited. */
-async function curl(command: string, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("bash", ["-c", command], { cwd, timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: unknown; stdout?: string; stderr?: string };
-    if (typeof failed.code !== "number") throw error;
-    return { code: failed.code, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
-  }
-}
 
 /** The images a List V2 URL selects among the demo images, by the library's predicate (ids, upload order aside). */
 function selected(url: URL): string[] {
@@ -59,14 +44,14 @@ describe("the README's curl examples", () => {
     try {
       // Without -g, curl refuses the raw brackets itself, as the README says.
       const [first] = curls.filter((example) => example.command.includes("/images/v2?"));
-      const unglobbed = await curl(first!.command.replace("curl -g ", "curl ").replace(DOCUMENTED_HOST, serving.url), scratch);
+      const unglobbed = await runShell(first!.command.replace("curl -g ", "curl ").replace(DOCUMENTED_HOST, serving.url), { cwd: scratch, timeout: 30_000 });
       expect(unglobbed.code).toBe(3);
       expect(unglobbed.stderr).toContain("bad range in URL");
 
       for (const example of curls) {
         const where = `README.md:${example.line}: ${example.command}`;
         const command = example.command.replaceAll(DOCUMENTED_HOST, serving.url);
-        const result = await curl(command, scratch);
+        const result = await runShell(command, { cwd: scratch, timeout: 30_000 });
         expect(result.code, where).toBe(0);
         if (result.stdout === "") {
           // The export, written to a file.

@@ -8,8 +8,10 @@
  * - in a `console` block, a line `$ COMMAND`, followed by what it prints (stdout and stderr together) up to
  *   the next `$ ` line or the end of the block.
  */
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 
 /** A fenced code block: its info string (`sh`, `console`, …), its first line's number, its lines. */
 export interface CodeBlock {
@@ -104,4 +106,23 @@ export function onFreePort(command: string): string {
 /** The README of a checkout. */
 export function readme(root: string): string {
   return readFileSync(join(root, "README.md"), "utf8");
+}
+
+/** What a shell command printed, and its exit code. */
+export interface ShellResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `script` in bash, as a README line is run; killed (SIGKILL) after `timeout` ms. */
+export async function runShell(script: string, options: { readonly cwd: string; readonly env?: NodeJS.ProcessEnv; readonly timeout: number }): Promise<ShellResult> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)("bash", ["-c", script], { ...options, killSignal: "SIGKILL" });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: unknown; stdout?: string; stderr?: string };
+    if (typeof failed.code !== "number") throw error;
+    return { code: failed.code, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
+  }
 }
