@@ -4,16 +4,27 @@ import { chevrotainAsShipped } from "./scripts/esbuild-plugins.js";
 /**
  * Chevrotain is bundled into every output (with es-toolkit in place of its lodash-es): unbundled,
  * Chevrotain 11 loads ~640 files and costs most of a second of start-up; bundled, it starts in tens of
- * milliseconds, and browsers and Workers get one self-contained file.
+ * milliseconds, and browsers and Workers get one self-contained file. get-east-asian-width (the code
+ * frames' column widths) is bundled too, so that the library keeps no runtime dependency.
  */
 const shared: Options = {
-  noExternal: ["chevrotain"],
+  noExternal: ["chevrotain", "get-east-asian-width"],
   esbuildPlugins: chevrotainAsShipped,
   esbuildOptions(options) {
     options.mainFields = ["module", "main"]; // lodash-es has no exports map
   },
   sourcemap: true,
   outDir: "dist",
+};
+
+/** The CLI: one file (and the emulator's chunk, loaded for `serve`). Also built alone by `npm run build:cli`. */
+export const cliBuild: Options = {
+  ...shared,
+  entry: { cli: "src/cli.ts" },
+  format: ["esm"],
+  platform: "node",
+  target: "node20",
+  clean: false,
 };
 
 export default defineConfig([
@@ -54,13 +65,5 @@ export default defineConfig([
     minify: true,
     clean: false,
   },
-  {
-    // The CLI: one file.
-    ...shared,
-    entry: { cli: "src/cli.ts" },
-    format: ["esm"],
-    platform: "node",
-    target: "node20",
-    clean: false,
-  },
+  cliBuild,
 ]);

@@ -11,6 +11,6 @@ export default defineConfig({
   test: {
     globalSetup: ["./scripts/chevrotain-for-tests.ts"],
     include: ["test/**/*.test.ts"],
-    exclude: ["test/package/**", "test/e2e/**", "test/runtimes/**", "node_modules/**"],
+    exclude: ["test/package/**", "test/e2e/**", "test/runtimes/**", "test/readme/clone.test.ts", "node_modules/**"],
   },
 });

@@ -1,6 +1,7 @@
 /**
  * Builds the playground into one self-contained page, dist/playground.html (the library and the page's
- * script inlined: it loads nothing from the network). Run by `npm run build` and `npm start`.
+ * script inlined: it loads nothing from the network). Run by `npm run build`, `npm start` and
+ * `npm run build:cli` (so `npm install` too).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
@@ -17,9 +18,15 @@ export async function buildPlayground(): Promise<string> {
   return template.replace("/*PLAYGROUND_SCRIPT*/", () => script);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** Builds the page into dist/playground.html; returns its HTML. */
+export async function writePlayground(): Promise<string> {
   const html = await buildPlayground();
   mkdirSync(new URL(".", PLAYGROUND_PAGE), { recursive: true });
   writeFileSync(PLAYGROUND_PAGE, html);
+  return html;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const html = await writePlayground();
   console.log(`playground: dist/playground.html (${(html.length / 1024).toFixed(0)} KB)`);
 }

@@ -3,7 +3,7 @@
  * it, then one line per request.
  */
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
+import { readFlags, UsageError, type FlagSpecs } from "../cli/flags.js";
 import { ADMIN_PREFIX } from "./admin.js";
 import { checkFaultSettings, parseFaultSpec, type Fault } from "./faults.js";
 import { createEmulator, type Emulator, type EmulatorOptions, type ListeningEmulator } from "./index.js";
@@ -16,9 +16,6 @@ export const DEFAULT_SEED = 300;
 /** Where the emulator listens when `--port` and `--host` are not given. */
 const DEFAULT_PORT = 8787;
 const DEFAULT_HOST = "127.0.0.1";
-
-const USAGE =
-  "usage: imgmeta serve [--port N] [--host H] [--data DIR] [--token T] [--seed N | --seed-file FILE] [--account ID] [--no-list-cap] [--fault SPEC]… [--fault-file FILE] [--fault-seed N] [--log text|json | --quiet]";
 
 /** `imgmeta serve --help`. */
 export const SERVE_HELP = `Usage: imgmeta serve [flags]
@@ -51,6 +48,22 @@ Admin routes (same token as the API when --token is given): POST ${ADMIN_PREFIX}
 GET ${ADMIN_PREFIX}/export, POST ${ADMIN_PREFIX}/import, GET|DELETE ${ADMIN_PREFIX}/requests,
 GET|PUT|DELETE ${ADMIN_PREFIX}/faults.`;
 
+const SERVE_FLAGS: FlagSpecs = {
+  port: { type: "string" },
+  host: { type: "string" },
+  data: { type: "string" },
+  token: { type: "string" },
+  seed: { type: "string" },
+  "seed-file": { type: "string" },
+  account: { type: "string" },
+  "no-list-cap": { type: "boolean" },
+  fault: { type: "string", multiple: true },
+  "fault-file": { type: "string" },
+  "fault-seed": { type: "string" },
+  log: { type: "string" },
+  quiet: { type: "boolean" },
+};
+
 /** Parsed `serve` flags. */
 export interface ServeOptions {
   readonly port: number;
@@ -72,10 +85,8 @@ export interface ServeOptions {
   readonly log: "text" | "json" | "none";
 }
 
-/** A flag the command cannot use: reported as one line, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+/** A flag `serve` cannot use (see `cli/flags.ts`): one line, exit code 2. */
+export { UsageError };
 
 function wholeNumber(flag: string, text: string | undefined, fallback: number, max: number): number {
   if (text === undefined) return fallback;
@@ -93,31 +104,7 @@ function nonEmpty(flag: string, text: string | undefined): string | undefined {
  * @throws UsageError for an unknown flag, a missing value, a bad number or fault, or flags that exclude each other.
  */
 export function parseServeArgs(argv: readonly string[]): ServeOptions {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        data: { type: "string" },
-        token: { type: "string" },
-        seed: { type: "string" },
-        "seed-file": { type: "string" },
-        account: { type: "string" },
-        "no-list-cap": { type: "boolean" },
-        fault: { type: "string", multiple: true },
-        "fault-file": { type: "string" },
-        "fault-seed": { type: "string" },
-        log: { type: "string" },
-        quiet: { type: "boolean" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }) as { values: Record<string, string | boolean | string[] | undefined> });
-  } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
-  }
+  const { values } = readFlags(argv, SERVE_FLAGS, false);
   const text = (name: string): string | undefined => {
     const value = values[name];
     return typeof value === "string" ? value : undefined;
@@ -221,13 +208,33 @@ export function banner(url: string, options: ServeOptions, playground = true, fa
 }
 
 /**
+ * Why the emulator could not start, in one line; for a port in use (or one that needs privileges), with
+ * the flag to give, as the user gives flags: `invocation` is `imgmeta serve` or `npm start --`.
+ */
+export function startFailure(error: unknown, options: ServeOptions, invocation: string): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const another = options.port === 65535 ? 8787 : options.port + 1;
+  if (code === "EADDRINUSE") {
+    return `port ${options.port} on ${options.host} is in use (another emulator?); choose another: ${invocation} --port ${another} (or --port 0 for any free port)`;
+  }
+  if (code === "EACCES") {
+    return `port ${options.port} on ${options.host} needs privileges this process lacks; choose another: ${invocation} --port ${DEFAULT_PORT} (or --port 0 for any free port)`;
+  }
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") {
+    return `${options.host} is not an address of this machine; choose another: ${invocation} --host ${DEFAULT_HOST}`;
+  }
+  return (error as Error).message;
+}
+
+/**
  * Runs `imgmeta serve` with the flags of {@link SERVE_HELP}. Resolves to `undefined` once the server
  * listens (it keeps running until SIGINT/SIGTERM); to 0 after printing {@link SERVE_HELP} for `--help` or
  * `-h`. Bad flags (a bad fault file too) print one line and resolve to exit code 2; a start-up failure (a
  * port in use, corrupted data, a data directory another emulator uses, a bad seed file) prints one line
- * and resolves to 1.
+ * and resolves to 1. `invocation` is how the user runs it (`npm start --` for `npm start`), for the flags
+ * its messages suggest.
  */
-export async function serveCommand(argv: string[]): Promise<number | undefined> {
+export async function serveCommand(argv: string[], invocation = "imgmeta serve"): Promise<number | undefined> {
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(`${SERVE_HELP}\n`);
     return 0;
@@ -238,7 +245,7 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
     options = parseServeArgs(argv);
     if (options.faultFile !== undefined) fromFile = await readFaultFile(options.faultFile);
   } catch (error) {
-    process.stderr.write(`imgmeta serve: ${(error as Error).message} (${USAGE})\n`);
+    process.stderr.write(`imgmeta serve: ${(error as Error).message} (${invocation} --help lists the flags)\n`);
     return 2;
   }
   let emulator: Emulator | undefined;
@@ -252,7 +259,7 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
     });
     server = await emulator.listen({ port: options.port, host: options.host });
   } catch (error) {
-    process.stderr.write(`imgmeta serve: cannot start: ${(error as Error).message}\n`);
+    process.stderr.write(`imgmeta serve: cannot start: ${startFailure(error, options, invocation)}\n`);
     await emulator?.close().catch(() => undefined);
     return 1;
   }

@@ -3,6 +3,7 @@
  * plain words and the exact span it concerns. {@link FilterError} carries them when an API has to throw.
  */
 import type { Span } from "./ast.js";
+import { displayWidth } from "./display-width.js";
 
 /** Stable identifiers of every problem the library reports. */
 export type IssueCode =
@@ -140,20 +141,23 @@ export function formatIssue(text: string, issue: Issue): string {
   if (lineEnd < 0) lineEnd = text.length;
   const spanEnd = Math.max(issue.start, Math.min(issue.end, lineEnd));
 
-  // A window of the line around the span.
+  // A window of the line around the span, never cutting a character written as a surrogate pair.
   let from = lineStart;
   let to = lineEnd;
   if (to - from > FRAME_WIDTH) {
     from = Math.max(lineStart, Math.min(issue.start - 20, lineEnd - FRAME_WIDTH));
     to = Math.min(lineEnd, from + FRAME_WIDTH);
+    if (from > lineStart && isLowSurrogate(text.charCodeAt(from))) from--;
+    if (to < lineEnd && isLowSurrogate(text.charCodeAt(to))) to++;
   }
   const shown = printable(text.slice(from, to));
   const prefix = from > lineStart ? "…" : "";
   const suffix = to < lineEnd ? "…" : "";
   const gutter = String(line);
   const pad = " ".repeat(gutter.length);
-  const caretOffset = prefix.length + Math.max(0, issue.start - from);
-  const caretLength = Math.max(1, Math.min(spanEnd, to) - issue.start);
+  // The caret goes by columns, not UTF-16 units: CJK and emoji take two, combining marks none.
+  const caretOffset = displayWidth(prefix) + displayWidth(printable(text.slice(from, issue.start)));
+  const caretLength = Math.max(1, displayWidth(printable(text.slice(issue.start, Math.max(issue.start, Math.min(spanEnd, to))))));
   const marker = "^" + "~".repeat(caretLength - 1);
   return [
     `${issue.severity}[${issue.code}]: ${issue.message}`,
@@ -162,9 +166,13 @@ export function formatIssue(text: string, issue: Issue): string {
   ].join("\n");
 }
 
-/** Replaces control characters so that a frame stays one line and its caret stays aligned. */
+/** Replaces control characters (C0, DEL, C1) with spaces, so that a frame stays one line and its caret stays aligned. */
 function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f]/g, " ");
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 /** The error thrown by `parse`, `toSearchParams`, `fromSearchParams` and friends. */

@@ -3,7 +3,7 @@
  * and its promise of no eval.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
@@ -230,5 +230,16 @@ describe("the imgmeta CLI", () => {
       expect(readFileSync(`${dist}${file}`, "utf8"), file).not.toMatch(/(?:from|require\()\s*["']chevrotain["']/);
     }
     expect(readFileSync(cli, "utf8").startsWith("#!/usr/bin/env node")).toBe(true);
+  });
+
+  it("is the package's bin: a launcher shipped with the package, which runs the build and prints the version", () => {
+    const manifest = JSON.parse(readFileSync(`${root}package.json`, "utf8")) as { version: string; bin: Record<string, string>; files: string[] };
+    expect(manifest.bin).toEqual({ imgmeta: "./bin/imgmeta.js" });
+    expect(manifest.files).toContain("bin");
+    const launcher = `${root}bin/imgmeta.js`;
+    expect(readFileSync(launcher, "utf8").startsWith("#!/usr/bin/env node")).toBe(true);
+    expect(statSync(launcher).mode & 0o111).not.toBe(0);
+    expect(execFileSync(process.execPath, [launcher, "--version"], { encoding: "utf8" })).toBe(`${manifest.version}\n`);
+    expect(execFileSync(process.execPath, [launcher, "compile", "a = 1"], { encoding: "utf8" })).toBe("meta.a[eq:number]=1\n");
   });
 });

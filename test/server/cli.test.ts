@@ -4,12 +4,15 @@
  * `imgmeta` executable alike.
  */
 import { spawn } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { banner, DEFAULT_SEED, emulatorOptions, parseServeArgs, requestPrinter, SERVE_HELP, UsageError } from "../../src/server/cli.js";
+import { readme } from "../support/readme.js";
+import { serve, type Serving } from "../support/serve.js";
+import { banner, DEFAULT_SEED, emulatorOptions, parseServeArgs, requestPrinter, SERVE_HELP, startFailure, UsageError } from "../../src/server/cli.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -96,14 +99,33 @@ describe("parseServeArgs", () => {
 });
 
 describe("the serve process", () => {
-  it.each(ENTRIES)("%s exits 2 with one line and no stack trace on bad flags", { timeout: 20_000 }, async (_, entry) => {
-    const results = await Promise.all([run(["--bogus"], entry), run(["--port", "abc"], entry)]);
+  it.each(ENTRIES)("%s exits 2 with one line and no stack trace on bad flags, naming the flag meant by a mistyped one", { timeout: 20_000 }, async (name, entry) => {
+    const results = await Promise.all([run(["--port", "abc"], entry), run(["--prot", "9000"], entry)]);
     for (const { code, stdout, stderr } of results) {
       expect(code).toBe(2);
       expect(stdout).toBe("");
       expect(stderr.trimEnd().split("\n")).toHaveLength(1);
       expect(stderr).toMatch(/^imgmeta serve: /);
       expect(stderr).not.toMatch(/\bat .*:\d+:\d+/);
+    }
+    // The help to look at, as the user gives flags.
+    expect(results[1]!.stderr).toBe(`imgmeta serve: unknown flag --prot; did you mean --port? (${name === "npm start" ? "npm start --" : "imgmeta serve"} --help lists the flags)\n`);
+  });
+
+  it.each(ENTRIES)("%s says which flag to give when the port is in use", { timeout: 20_000 }, async (name, entry) => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const { code, stdout, stderr } = await run(["--port", String(port), "--seed", "0"], entry);
+      expect(code).toBe(1);
+      expect(stdout).toBe("");
+      const invocation = name === "npm start" ? "npm start --" : "imgmeta serve";
+      expect(stderr).toBe(
+        `imgmeta serve: cannot start: port ${port} on 127.0.0.1 is in use (another emulator?); choose another: ${invocation} --port ${port + 1} (or --port 0 for any free port)\n`,
+      );
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
     }
   });
 
@@ -152,49 +174,6 @@ describe("the serve process", () => {
     }
   });
 });
-
-/** A `serve` process running until stopped: its URL once the banner is out, and what it printed. */
-interface Serving {
-  readonly url: string;
-  output(): string;
-  /** SIGTERM, then what it printed by the time it exited. */
-  stop(): Promise<string>;
-}
-
-/** Starts `imgmeta serve --port 0 …`; killed (SIGKILL) if it prints no URL within 15 s, or when the test stops it. */
-async function serve(args: string[]): Promise<Serving> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...ENTRIES[1][1], "--port", "0", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
-  const kill = setTimeout(() => child.kill("SIGKILL"), 15_000);
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const look = () => {
-        const match = /listening on (http:\/\/\S+)/.exec(stdout);
-        if (match) resolve(match[1]!);
-      };
-      child.stdout.on("data", look);
-      void exited.then(() => reject(new Error(`serve exited before listening: ${stderr}`)));
-    });
-    return {
-      url,
-      output: () => stdout,
-      async stop() {
-        child.kill("SIGTERM");
-        await exited;
-        clearTimeout(kill);
-        return stdout;
-      },
-    };
-  } catch (error) {
-    clearTimeout(kill);
-    child.kill("SIGKILL");
-    throw error;
-  }
-}
 
 /** The lines printed after the banner (which ends with the curl example). */
 function requestLines(stdout: string): string[] {
@@ -281,6 +260,25 @@ describe("serve's request log, seed file and faults", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("startFailure", () => {
+  const options = parseServeArgs(["--port", "80", "--host", "10.9.9.9"]);
+  const failure = (code: string) => Object.assign(new Error(`listen ${code}`), { code });
+
+  it("says which flag to give for a port that needs privileges or an address not of this machine", () => {
+    expect(startFailure(failure("EACCES"), options, "npm start --")).toBe(
+      "port 80 on 10.9.9.9 needs privileges this process lacks; choose another: npm start -- --port 8787 (or --port 0 for any free port)",
+    );
+    expect(startFailure(failure("EADDRNOTAVAIL"), options, "imgmeta serve")).toBe("10.9.9.9 is not an address of this machine; choose another: imgmeta serve --host 127.0.0.1");
+    expect(startFailure(new Error("images.log: damaged"), options, "imgmeta serve")).toBe("images.log: damaged");
+  });
+
+  it("is what the README shows for npm start on a port in use", () => {
+    const line = `imgmeta serve: cannot start: ${startFailure(failure("EADDRINUSE"), parseServeArgs([]), "npm start --")}`;
+    expect(line).toContain("npm start -- --port 8788");
+    expect(readme(ROOT).split("\n")).toContain(line);
   });
 });
 
