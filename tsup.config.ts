@@ -24,6 +24,8 @@ export default defineConfig([
       index: "src/index.ts",
       integrations: "src/integrations.ts",
       sql: "src/sql.ts",
+      // The search box on CodeMirror 6, whose packages are optional peer dependencies (left external).
+      codemirror: "src/codemirror/index.ts",
       server: "src/server/index.ts",
       "server-web": "src/server/web.ts",
     },
