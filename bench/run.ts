@@ -60,6 +60,7 @@ if (want("predicate")) {
 if (want("startup")) rows.push(...figure("startup.ts"));
 if (want("bundle")) rows.push(...figure("bundle.ts"));
 if (want("linearity")) rows.push(...figure("linearity.ts"));
+if (want("search-box")) rows.push(...figure("search-box.ts"));
 if (want("server")) rows.push(...figure("server.ts"));
 
 const find = (figureName: string, subject: string, query?: string) =>
@@ -116,6 +117,10 @@ for (const perPage of [1000, 10_000]) {
 }
 for (const row of rows.filter((r) => r.figure === "emulator: under load, max / median latency")) {
   checks.push({ what: `emulator under load, ${row.subject}: max / median latency`, value: row.median, bound: "≤ 10×", ok: row.median <= 10 });
+}
+for (const [characters, bound] of [["2,000", 16], ["10,000", 50]] as const) {
+  const row = find("search box: key press to next frame (Chromium)", `imgmeta/codemirror, ${characters} characters`);
+  checks.push({ what: `search box, ${characters} characters: key press to next frame (ms, median)`, value: row?.median, bound: `≤ ${bound} ms`, ok: row ? row.median <= bound : undefined });
 }
 for (const row of rows.filter((r) => r.figure.startsWith("linearity"))) {
   checks.push({ what: `linear time: ${row.subject}`, value: row.median, bound: "≈ 10× (≤ 15×)", ok: row.median <= 15 });

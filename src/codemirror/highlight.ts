@@ -1,9 +1,8 @@
 /**
- * Colours from `tokenize`: one mark decoration per token, drawn for the visible part of the text only
- * (CodeMirror draws a long line in part, and so do we). The tokens are read once per change of the text,
- * not once per scroll.
+ * Colours from `tokenize`: one mark decoration per token, for the part of the line in sight only (and a
+ * margin). The tokens are read once per change of the text, not once per scroll.
  */
-import { RangeSetBuilder, type Extension } from "@codemirror/state";
+import { RangeSetBuilder, StateEffect, type Extension } from "@codemirror/state";
 import { Decoration, EditorView, ViewPlugin, type DecorationSet, type ViewUpdate } from "@codemirror/view";
 import { tokenize, type HighlightToken, type LimitOptions, type TokenKind } from "../index.js";
 
@@ -54,22 +53,59 @@ const theme = EditorView.baseTheme({
   ".cm-imgmeta-error": { color: "#cf222e", backgroundColor: "#ffebe9" },
 });
 
-/** The highlighting of filter text, with `limits` as `tokenize` takes them. */
+/** Characters highlighted on each side of what shows (a long line is drawn whole up to 4,000 characters). */
+const MARGIN = 160;
+
+/** Asks the highlighter to look again at what shows (after a horizontal scroll). */
+const rehighlight = StateEffect.define<null>();
+
+/**
+ * The highlighting of filter text, with `limits` as `tokenize` takes them. The box is one line that
+ * scrolls sideways, so only the columns in sight (and a margin) are marked: every mark is an element to
+ * lay out on each key, and a long filter would have thousands.
+ */
 export function filterHighlighting(options: LimitOptions = {}): Extension {
   const plugin = ViewPlugin.fromClass(
     class {
       tokens: HighlightToken[];
       decorations: DecorationSet;
-      constructor(view: EditorView) {
+      /** The marked character range: what showed, and the margin. */
+      window = { from: 0, to: 0 };
+      constructor(readonly view: EditorView) {
         this.tokens = tokenize(view.state.doc.toString(), options);
-        this.decorations = tokenDecorations(this.tokens, view.visibleRanges);
+        this.window = this.inSight(0, view.scrollDOM.clientWidth || 1000);
+        this.decorations = this.marks();
       }
       update(update: ViewUpdate): void {
         if (update.docChanged) this.tokens = tokenize(update.state.doc.toString(), options);
-        if (update.docChanged || update.viewportChanged) this.decorations = tokenDecorations(this.tokens, update.view.visibleRanges);
+        if (update.docChanged) {
+          // Keep the window on the cursor, where the text changes and the view will scroll.
+          const head = update.state.selection.main.head;
+          if (head < this.window.from + MARGIN / 2 || head > this.window.to - MARGIN / 2) this.window = { from: head - 2 * MARGIN, to: head + 2 * MARGIN };
+        }
+        if (update.docChanged || update.viewportChanged || update.transactions.some((tr) => tr.effects.some((effect) => effect.is(rehighlight)))) {
+          this.decorations = this.marks();
+        }
+      }
+      marks(): DecorationSet {
+        const ranges = this.view.visibleRanges.map((range) => ({ from: Math.max(range.from, this.window.from), to: Math.min(range.to, this.window.to) }));
+        return tokenDecorations(this.tokens, ranges.filter((range) => range.from < range.to));
+      }
+      /** The character range in sight between two horizontal offsets of the scroller, with the margin. */
+      inSight(left: number, right: number): { from: number; to: number } {
+        const width = this.view.defaultCharacterWidth || 8;
+        return { from: Math.floor(left / width) - MARGIN, to: Math.ceil(right / width) + MARGIN };
+      }
+      /** After a scroll: when what shows nears the edge of the window, move the window there. */
+      scrolled(): void {
+        const { scrollLeft, clientWidth } = this.view.scrollDOM;
+        const sight = this.inSight(scrollLeft, scrollLeft + clientWidth);
+        if (sight.from + MARGIN / 2 >= this.window.from && sight.to - MARGIN / 2 <= this.window.to) return;
+        this.window = sight;
+        this.view.dispatch({ effects: rehighlight.of(null) });
       }
     },
-    { decorations: (value) => value.decorations },
+    { decorations: (value) => value.decorations, eventObservers: { scroll() { this.scrolled(); } } },
   );
   return [plugin, theme];
 }

@@ -260,6 +260,23 @@ describe("the playground", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it("colours what is typed, also at the far end of a long filter scrolled into sight", async () => {
+    await setText('status = "active" and priority in (4, 5) or not flagged = true');
+    const kinds = await page.locator(".cm-line [class^='cm-imgmeta-']").evaluateAll((spans) => spans.map((span) => `${span.className}:${span.textContent}`));
+    expect(kinds).toEqual(expect.arrayContaining(["cm-imgmeta-field:status", "cm-imgmeta-operator:=", 'cm-imgmeta-string:"active"', "cm-imgmeta-keyword:and", "cm-imgmeta-number:5", "cm-imgmeta-boolean:true"]));
+
+    const long = `${Array.from({ length: 300 }, (_, i) => `k${i} = ${i}`).join(" and ")} and last = 4242`;
+    await setText(long);
+    await page.keyboard.press("End");
+    const last = page.locator(".cm-imgmeta-number", { hasText: "4242" });
+    await last.waitFor();
+    expect(await last.isVisible()).toBe(true);
+    // Only what is in sight is marked, not the whole line.
+    expect(await page.locator(".cm-line [class^='cm-imgmeta-']").count()).toBeLessThan(300);
+    await page.keyboard.press("Home");
+    await page.locator(".cm-imgmeta-field", { hasText: /^k0$/ }).waitFor();
+  });
+
   it("keeps a pasted filter on one line", async () => {
     await setText("status = active\nand priority = 5");
     expect(await boxText()).toBe("status = active and priority = 5");
@@ -273,6 +290,7 @@ describe("the playground", () => {
     expect(await page.locator("#issues li").count()).toBe(10);
     expect(await page.locator("#issues-more").textContent()).toMatch(/^… and \d+ more \(\d+ in all\)$/);
     // Every drawn squiggle is on an unknown character.
+    await page.locator(".cm-lintRange-error").first().waitFor();
     const marked = await page.locator(".cm-lintRange-error").allTextContents();
     expect(marked.length).toBeGreaterThan(0);
     expect(new Set(marked)).toEqual(new Set(["~"]));
