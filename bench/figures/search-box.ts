@@ -59,7 +59,10 @@ function filterOf(length: number): string {
   return `${text} and name = `.slice(0, length);
 }
 
-async function keyToFrame(length: number): Promise<number[]> {
+/** A plain input element holding the same text, for scale: what the browser alone costs per key at that length. */
+const plainInput = `const input = document.createElement("input"); input.className = "cm-content"; input.style.width = "1200px"; input.value = window.initialText; document.body.append(input);`;
+
+async function keyToFrame(length: number, script = searchBoxCode): Promise<number[]> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
@@ -67,7 +70,7 @@ async function keyToFrame(length: number): Promise<number[]> {
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const text = filterOf(length);
-    await page.setContent(`<!doctype html><meta charset="utf-8"><body><script>window.initialText = ${JSON.stringify(text)};</script><script type="module">${searchBoxCode.replace(/<\/script/gi, "<\\/script")}</script>`);
+    await page.setContent(`<!doctype html><meta charset="utf-8"><body><script>window.initialText = ${JSON.stringify(text)};</script><script type="module">${script.replace(/<\/script/gi, "<\\/script")}</script>`);
     await page.waitForFunction(() => document.querySelector(".cm-content") !== null);
     await page.evaluate(() => {
       const times: number[] = [];
@@ -104,12 +107,17 @@ function quantile(sorted: readonly number[], q: number): number {
 
 if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
 const rows: Row[] = [];
-for (const length of [2000, 10_000]) {
+for (const [length, subject, script] of [
+  [2000, "imgmeta/codemirror", searchBoxCode],
+  [10_000, "imgmeta/codemirror", searchBoxCode],
+  [2000, "a plain input element (for scale)", plainInput],
+  [10_000, "a plain input element (for scale)", plainInput],
+] as const) {
   // The first keys warm the page up (its code compiled, its first completions and diagnostics run).
-  const times = (await keyToFrame(length)).slice(10).sort((a, b) => a - b);
+  const times = (await keyToFrame(length, script)).slice(10).sort((a, b) => a - b);
   rows.push({
     figure: "search box: key press to next frame (Chromium)",
-    subject: `imgmeta/codemirror, ${length.toLocaleString("en")} characters`,
+    subject: `${subject}, ${length.toLocaleString("en")} characters`,
     median: quantile(times, 0.5),
     p25: quantile(times, 0.25),
     p75: quantile(times, 0.75),

@@ -41,7 +41,7 @@ function completion(suggestion: Suggestion, from: number): FilterCompletion {
 }
 
 /** Whether `typed` is already the whole of the item (its label or what it inserts, case aside). */
-export function isTyped(item: Suggestion, typed: string): boolean {
+function isTyped(item: Suggestion, typed: string): boolean {
   const lower = typed.toLowerCase();
   return lower === item.label.toLowerCase() || lower === item.insert.toLowerCase();
 }

@@ -54,7 +54,7 @@ const theme = EditorView.baseTheme({
 });
 
 /** Characters highlighted on each side of what shows (a long line is drawn whole up to 4,000 characters). */
-const MARGIN = 160;
+const MARGIN = 100;
 
 /** Asks the highlighter to look again at what shows (after a horizontal scroll). */
 const rehighlight = StateEffect.define<null>();
@@ -69,26 +69,25 @@ export function filterHighlighting(options: LimitOptions = {}): Extension {
     class {
       tokens: HighlightToken[];
       decorations: DecorationSet;
-      /** The marked character range: what showed, and the margin. */
-      window = { from: 0, to: 0 };
+      /** The marked character range: what shows, and the margin (at first, the start of the line). */
+      marked = { from: -MARGIN, to: 4 * MARGIN };
       constructor(readonly view: EditorView) {
         this.tokens = tokenize(view.state.doc.toString(), options);
-        this.window = this.inSight(0, view.scrollDOM.clientWidth || 1000);
         this.decorations = this.marks();
       }
       update(update: ViewUpdate): void {
-        if (update.docChanged) this.tokens = tokenize(update.state.doc.toString(), options);
         if (update.docChanged) {
-          // Keep the window on the cursor, where the text changes and the view will scroll.
+          this.tokens = tokenize(update.state.doc.toString(), options);
+          // Keep the marked range on the cursor, where the text changes and where the view will scroll.
           const head = update.state.selection.main.head;
-          if (head < this.window.from + MARGIN / 2 || head > this.window.to - MARGIN / 2) this.window = { from: head - 2 * MARGIN, to: head + 2 * MARGIN };
+          if (head < this.marked.from + MARGIN / 2 || head > this.marked.to - MARGIN / 2) this.marked = { from: head - 2 * MARGIN, to: head + 2 * MARGIN };
         }
         if (update.docChanged || update.viewportChanged || update.transactions.some((tr) => tr.effects.some((effect) => effect.is(rehighlight)))) {
           this.decorations = this.marks();
         }
       }
       marks(): DecorationSet {
-        const ranges = this.view.visibleRanges.map((range) => ({ from: Math.max(range.from, this.window.from), to: Math.min(range.to, this.window.to) }));
+        const ranges = this.view.visibleRanges.map((range) => ({ from: Math.max(range.from, this.marked.from), to: Math.min(range.to, this.marked.to) }));
         return tokenDecorations(this.tokens, ranges.filter((range) => range.from < range.to));
       }
       /** The character range in sight between two horizontal offsets of the scroller, with the margin. */
@@ -96,12 +95,12 @@ export function filterHighlighting(options: LimitOptions = {}): Extension {
         const width = this.view.defaultCharacterWidth || 8;
         return { from: Math.floor(left / width) - MARGIN, to: Math.ceil(right / width) + MARGIN };
       }
-      /** After a scroll: when what shows nears the edge of the window, move the window there. */
+      /** After a scroll: when what shows nears the edge of the marked range, mark around what shows. */
       scrolled(): void {
         const { scrollLeft, clientWidth } = this.view.scrollDOM;
         const sight = this.inSight(scrollLeft, scrollLeft + clientWidth);
-        if (sight.from + MARGIN / 2 >= this.window.from && sight.to - MARGIN / 2 <= this.window.to) return;
-        this.window = sight;
+        if (sight.from + MARGIN / 2 >= this.marked.from && sight.to - MARGIN / 2 <= this.marked.to) return;
+        this.marked = sight;
         this.view.dispatch({ effects: rehighlight.of(null) });
       }
     },

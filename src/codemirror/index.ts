@@ -17,17 +17,16 @@ import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import type { Extension } from "@codemirror/state";
 import { keymap, type EditorView } from "@codemirror/view";
 import { check, type CheckTarget, type FieldSchema, type Filter, type LimitOptions } from "../index.js";
+import { comboboxRoles } from "./aria.js";
 import { filterCompletionSource } from "./completion.js";
 import { filterLinter } from "./diagnostics.js";
 import { filterHighlighting } from "./highlight.js";
-import { comboboxRoles } from "./aria.js";
 import { filterKeys } from "./keys.js";
 import { singleLine } from "./single-line.js";
 
-export { completesWord, completionText, filterCompletionSource, isTyped, type FilterCompletion } from "./completion.js";
+export { completesWord, completionText, filterCompletionSource, type FilterCompletion } from "./completion.js";
 export { filterDiagnostics, type DiagnosticOptions } from "./diagnostics.js";
 export { tokenDecorations } from "./highlight.js";
-export { enterAccepts, userChose } from "./keys.js";
 export { singleLine } from "./single-line.js";
 
 /** Options of {@link imgmetaFilter}. */
@@ -51,8 +50,8 @@ export interface ImgmetaFilterOptions extends LimitOptions {
 
 /**
  * The extension: a one-line box with highlighting (`tokenize`), diagnostics (`check`, with did-you-mean
- * fixes), completions (`suggest`), the keys of a search box (with undo), and combobox roles. To change the options
- * later (say, fields loaded after the box), put it in a `Compartment` and reconfigure it.
+ * fixes), completions (`suggest`), the keys of a search box (with undo), and combobox roles. To change
+ * the options later (say, fields loaded after the box), put it in a `Compartment` and reconfigure it.
  */
 export function imgmetaFilter(options: ImgmetaFilterOptions = {}): Extension {
   const limits: LimitOptions = options.limits === undefined ? {} : { limits: options.limits };

@@ -13,7 +13,7 @@ import { completesWord, type FilterCompletion } from "./completion.js";
 const chose = StateEffect.define<boolean>();
 
 /** Whether the user chose in the open list since the text last changed. */
-export const userChose: StateField<boolean> = StateField.define<boolean>({
+const userChose: StateField<boolean> = StateField.define<boolean>({
   create: () => false,
   update: (value, tr) => {
     for (const effect of tr.effects) if (effect.is(chose)) return effect.value;
@@ -31,7 +31,7 @@ function choosing(command: Command): Command {
 }
 
 /** Whether Enter should accept the list's selected completion rather than submit. */
-export function enterAccepts(view: EditorView): boolean {
+function enterAccepts(view: EditorView): boolean {
   const { state } = view;
   if (completionStatus(state) !== "active") return false;
   const option = selectedCompletion(state) as FilterCompletion | null;

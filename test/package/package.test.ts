@@ -84,7 +84,7 @@ describe("the back-end entry points", () => {
 });
 
 describe("imgmeta/codemirror", () => {
-  const NAMES = ["completesWord", "completionText", "enterAccepts", "filterCompletionSource", "filterDiagnostics", "imgmetaFilter", "isTyped", "singleLine", "tokenDecorations", "userChose"];
+  const NAMES = ["completesWord", "completionText", "filterCompletionSource", "filterDiagnostics", "imgmetaFilter", "singleLine", "tokenDecorations"];
 
   it("exports the search box from ESM and CJS, on CodeMirror's packages (peer dependencies, left outside)", async () => {
     const require = createRequire(import.meta.url);
