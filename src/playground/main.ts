@@ -7,7 +7,7 @@
 import { EditorState, Compartment } from "@codemirror/state";
 import { EditorView, placeholder } from "@codemirror/view";
 import { imgmetaFilter } from "../codemirror/index.js";
-import { check, format, plan, toPredicate, toQueryString, type CheckResult, type FieldSchema, type FieldSpec, type Filter, type Image, type Issue } from "../index.js";
+import { check, format, plan, toPredicate, toQueryString, type CheckResult, type FieldSchema, type FieldSpec, type Image, type Issue } from "../index.js";
 import {
   adoptFragmentToken,
   ANY_ACCOUNT,
@@ -188,7 +188,7 @@ async function search(filterText: string, how?: "typing" | "enter"): Promise<voi
   if (how) remember(filterText, how);
   searched = filterText;
   current?.controller.abort();
-  const { params, residual } = plan(result.filter as Filter);
+  const { params, residual } = plan(result.filter);
   const next: Search = { params, keep: residual ? toPredicate(residual) : undefined, token: undefined, shown: 0, scanned: 0, loading: false, controller: new AbortController() };
   current = next;
   // The images shown stay (dimmed) until the new ones arrive.

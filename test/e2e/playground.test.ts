@@ -329,6 +329,7 @@ describe("the playground", () => {
     await page.locator(".cm-tooltip-autocomplete").waitFor();
     // Also the results dimmed, as they are while the text cannot be searched.
     await page.waitForFunction(() => document.getElementById("images")!.classList.contains("stale"));
+    expect(await page.locator(".cm-content").getAttribute("role")).toBe("combobox");
     expect(await page.locator(".cm-content").getAttribute("aria-expanded")).toBe("true");
     expect(await serious()).toEqual([]);
   });
