@@ -38,6 +38,8 @@ export default defineConfig([
       // imgmeta/sql on Node, and the parser it loads on first use (see src/sql-node.ts).
       "sql-node": "src/sql-node.ts",
       parse: "src/parse.ts",
+      // The search box on CodeMirror 6, whose packages are optional peer dependencies (left external).
+      codemirror: "src/codemirror/index.ts",
       server: "src/server/index.ts",
       "server-web": "src/server/web.ts",
     },

@@ -60,6 +60,7 @@ if (want("predicate")) {
 if (want("startup")) rows.push(...figure("startup.ts"));
 if (want("bundle")) rows.push(...figure("bundle.ts"));
 if (want("linearity")) rows.push(...figure("linearity.ts"));
+if (want("search-box")) rows.push(...figure("search-box.ts"));
 if (want("server")) rows.push(...figure("server.ts"));
 if (want("memory")) rows.push(...figure("memory.ts"));
 
@@ -125,6 +126,10 @@ for (const row of rows.filter((r) => r.figure === "emulator: under load, max / m
   const after = memory("--data (bytes on disk): after adding");
   const value = before && after ? after.median - before.median : undefined;
   checks.push({ what: "emulator with --data, 10,000 images of 100 KB: RSS after adding − before", value, bound: "≤ 100 MB", ok: value === undefined ? undefined : value <= 100 });
+}
+for (const [characters, bound] of [["2,000", 16], ["10,000", 50]] as const) {
+  const row = find("search box: key press to next frame (Chromium)", `imgmeta/codemirror, ${characters} characters`);
+  checks.push({ what: `search box, ${characters} characters: key press to next frame (ms, median)`, value: row?.median, bound: `≤ ${bound} ms`, ok: row ? row.median <= bound : undefined });
 }
 for (const row of rows.filter((r) => r.figure.startsWith("linearity"))) {
   checks.push({ what: `linear time: ${row.subject}`, value: row.median, bound: "≈ 10× (≤ 15×)", ok: row.median <= 15 });

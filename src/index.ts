@@ -39,7 +39,7 @@ export { NESTING_CEILING } from "./syntax/guards.js";
 export { DEFAULT_LIMITS, type LimitOptions, type Limits } from "./semantics/limits.js";
 export { MAX_CONTINUATION_TOKEN_LENGTH, PER_PAGE_RANGE, parsePerPage } from "./semantics/parameters.js";
 export { parse, type ParseOptions } from "./parse.js";
-export { check, type CheckOptions, type CheckResult } from "./semantics/check.js";
+export { check, type CheckOptions, type CheckResult, type CheckTarget } from "./semantics/check.js";
 export { validate, type ValidateOptions, type ValidationTarget } from "./semantics/validate.js";
 export { type QueryOptions } from "./targets/query.js";
 export {

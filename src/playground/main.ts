@@ -1,25 +1,13 @@
 /**
- * The playground: a search box on the imgmeta language over the emulator's own list endpoint.
- * Framework-free; everything it shows comes from the library: `tokenize` colours the text, `check`
- * draws the squiggles, `suggest` fills the completion list, `plan` splits the filter into what the API
- * is sent and what is applied here, and `toPredicate` applies that rest.
+ * The playground: a search box on the imgmeta language over the emulator's own list endpoint, built on
+ * `imgmeta/codemirror` (highlighting, diagnostics, completions and the keys come from there). The page
+ * shows what the search does: `plan` splits the filter into what the API is sent and what is applied
+ * here, `toPredicate` applies that rest, and the address carries the filter (`?q=`).
  */
-import {
-  check,
-  format,
-  parse,
-  plan,
-  suggest,
-  tokenize,
-  toPredicate,
-  toQueryString,
-  type FieldSchema,
-  type FieldSpec,
-  type Filter,
-  type Image,
-  type Issue,
-  type Suggestion,
-} from "../index.js";
+import { EditorState, Compartment } from "@codemirror/state";
+import { EditorView, placeholder } from "@codemirror/view";
+import { imgmetaFilter } from "../codemirror/index.js";
+import { check, format, plan, toPredicate, toQueryString, type CheckResult, type FieldSchema, type FieldSpec, type Image, type Issue } from "../index.js";
 import {
   adoptFragmentToken,
   ANY_ACCOUNT,
@@ -35,11 +23,13 @@ import {
 import { inferSchema } from "./schema.js";
 
 const PER_PAGE = 60;
+/** Issues listed under the box; the rest are counted. */
+const ISSUES_SHOWN = 10;
+/** How long typing pauses before the page checks the text and searches. */
+const PAUSE_MS = 300;
 
-const input = element<HTMLInputElement>("filter");
-const highlight = element<HTMLPreElement>("highlight");
-const completions = element<HTMLUListElement>("completions");
 const issuesList = element<HTMLUListElement>("issues");
+const issuesMore = element<HTMLElement>("issues-more");
 const queryText = element<HTMLElement>("query");
 const residualText = element<HTMLElement>("residual");
 const fieldsText = element<HTMLElement>("fields");
@@ -57,24 +47,76 @@ function element<T extends HTMLElement>(id: string): T {
 }
 
 let fields: FieldSchema = {};
-let items: readonly Suggestion[] = [];
-let selected = 0;
-let replace = { from: 0, to: 0 };
-let search: Search | undefined;
 /** What the emulator said (see access.ts); undefined until it has. */
 let config: PlaygroundConfig | undefined;
 let token: string | undefined;
 
 // ---------------------------------------------------------------------------------------------------
-// The box: highlighting and squiggles.
+// The box.
 
-function render(): void {
-  const text = input.value;
-  const { issues } = check(text, { fields });
-  highlight.replaceChildren(...highlighted(text, issues));
-  highlight.scrollLeft = input.scrollLeft;
+const filterOptions = new Compartment();
+
+/** The search box's extension with the fields known so far: the filter goes through `plan`. */
+function searchBox() {
+  return imgmetaFilter({ fields, target: "plan", onSubmit: (_filter, text) => submit(text) });
+}
+
+/** The filter in the address (`?q=`), on one line. */
+function addressText(): string {
+  return (new URLSearchParams(location.search).get("q") ?? "").replace(/[\r\n]/g, " ");
+}
+
+adoptFragmentToken(window);
+const view = new EditorView({
+  parent: element("search"),
+  state: EditorState.create({
+    doc: addressText(),
+    extensions: [
+      filterOptions.of(searchBox()),
+      placeholder('status = "active" and priority in (4, 5)'),
+      EditorView.contentAttributes.of({ "aria-label": "Filter", "aria-describedby": "search-help" }),
+      EditorView.updateListener.of((update) => {
+        if (update.docChanged) typed();
+      }),
+    ],
+  }),
+});
+
+const text = (): string => view.state.doc.toString();
+
+// ---------------------------------------------------------------------------------------------------
+// What the text says: its issues, what is sent and what is applied locally.
+
+let pause: ReturnType<typeof setTimeout> | undefined;
+let checked: CheckResult = check("");
+
+function typed(): void {
+  clearTimeout(pause);
+  pause = setTimeout(() => {
+    review();
+    // Searching as typing pauses; the address follows, in one history entry until the next Enter.
+    if (checked.ok && text() !== searched) void search(text(), "typing");
+  }, PAUSE_MS);
+}
+
+/** Checks the text and shows what the search would do; the results dim while the text cannot be searched. */
+function review(): void {
+  checked = check(text(), { fields, target: "plan" });
+  showIssues(checked.issues);
+  imagesGrid.classList.toggle("stale", !checked.ok);
+  if (!checked.ok || !checked.filter) {
+    queryText.textContent = "—";
+    residualText.textContent = "";
+    return;
+  }
+  const { pushed, residual } = plan(checked.filter);
+  queryText.textContent = toQueryString(pushed) || "(no filter: every image)";
+  residualText.textContent = residual ? `Applied locally, since the API cannot express it: ${format(residual)}` : "";
+}
+
+function showIssues(issues: readonly Issue[]): void {
   issuesList.replaceChildren(
-    ...issues.map((issue) => {
+    ...issues.slice(0, ISSUES_SHOWN).map((issue) => {
       const li = document.createElement("li");
       li.className = issue.severity;
       li.append(`${issue.message} `);
@@ -84,126 +126,43 @@ function render(): void {
       return li;
     }),
   );
+  const hidden = issues.length - ISSUES_SHOWN;
+  issuesMore.textContent = hidden > 0 ? `… and ${hidden} more (${issues.length} in all)` : "";
 }
 
-/** The text as coloured spans, with issue ranges underlined and a mark where something is missing. */
-function highlighted(text: string, issues: readonly Issue[]): Node[] {
-  const tokens = tokenize(text);
-  const cuts = new Set([0, text.length]);
-  for (const token of tokens) cuts.add(token.start).add(token.end);
-  for (const issue of issues) cuts.add(issue.start).add(issue.end);
-  const points = [...cuts].sort((a, b) => a - b);
-  // One pass over the pieces, the tokens (in order, covering the text) and the issues by start: a search
-  // of every token and issue per piece made each keystroke quadratic in a long text.
-  const marks = new Map<number, Issue[]>();
-  for (const issue of issues) if (issue.start === issue.end) marks.set(issue.start, [...(marks.get(issue.start) ?? []), issue]);
-  const byStart = issues.map((issue, order) => ({ issue, order })).sort((a, b) => a.issue.start - b.issue.start);
-  let active: { issue: Issue; order: number }[] = [];
-  let nextIssue = 0;
-  let tokenAt = 0;
-  const nodes: Node[] = [];
-  points.forEach((start, i) => {
-    for (const issue of marks.get(start) ?? []) nodes.push(pointMark(issue));
-    const end = points[i + 1];
-    if (end === undefined) return;
-    const span = document.createElement("span");
-    span.textContent = text.slice(start, end);
-    while (tokenAt < tokens.length && tokens[tokenAt]!.end <= start) tokenAt++;
-    const candidate = tokens[tokenAt];
-    const token = candidate && candidate.start <= start && end <= candidate.end ? candidate : undefined;
-    while (nextIssue < byStart.length && byStart[nextIssue]!.issue.start <= start) active.push(byStart[nextIssue++]!);
-    active = active.filter((entry) => entry.issue.end > start);
-    // The first issue (in the order given) that covers the piece.
-    let first: { issue: Issue; order: number } | undefined;
-    for (const entry of active) if (end <= entry.issue.end && (!first || entry.order < first.order)) first = entry;
-    const issue = first?.issue;
-    span.className = [token ? `tok-${token.type}` : "", issue ? `issue-${issue.severity}` : ""].join(" ").trim();
-    if (issue) span.title = issue.message;
-    nodes.push(span);
-  });
-  return nodes;
-}
-
-function pointMark(issue: Issue): HTMLElement {
-  const mark = document.createElement("span");
-  mark.className = "issue-point";
-  mark.title = issue.message;
-  return mark;
+/** Enter: search now (again, if the text was searched already), and keep this search in the history. */
+function submit(current: string): void {
+  clearTimeout(pause);
+  review();
+  if (checked.ok) void search(current, "enter");
+  else statusText.textContent = "Fix the filter to search (the images shown are for the last one).";
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Completions.
+// The address: `?q=` follows the searches; back and forward bring them back.
 
-function openCompletions(): void {
-  const text = input.value;
-  const cursor = input.selectionStart ?? text.length;
-  const result = suggest(text, cursor, { fields });
-  items = result.items;
-  replace = { from: result.from, to: result.to };
-  selected = 0;
-  if (items.length === 0 || document.activeElement !== input) {
-    closeCompletions();
-    return;
+/** Whether the current history entry holds a search made with Enter (typing then starts a new entry). */
+let entryKept = true;
+
+function remember(filterText: string, how: "typing" | "enter"): void {
+  if (filterText !== addressText()) {
+    const url = new URL(location.href);
+    if (filterText === "") url.searchParams.delete("q");
+    else url.searchParams.set("q", filterText);
+    if (entryKept) history.pushState(null, "", url);
+    else history.replaceState(null, "", url);
   }
-  completions.replaceChildren(
-    ...items.map((item, index) => {
-      const li = document.createElement("li");
-      li.id = `completion-${index}`;
-      li.setAttribute("role", "option");
-      li.append(item.label);
-      const detail = document.createElement("small");
-      detail.textContent = item.detail;
-      li.append(detail);
-      li.addEventListener("mousedown", (event) => {
-        event.preventDefault();
-        accept(index);
-      });
-      return li;
-    }),
-  );
-  completions.style.left = `${Math.max(0, caretX(result.from) - input.scrollLeft)}px`;
-  completions.hidden = false;
-  select(0);
+  entryKept = how === "enter";
 }
 
-function closeCompletions(): void {
-  completions.hidden = true;
-  items = [];
-  input.removeAttribute("aria-activedescendant");
-}
-
-function select(index: number): void {
-  selected = (index + items.length) % items.length;
-  [...completions.children].forEach((li, i) => li.setAttribute("aria-selected", String(i === selected)));
-  completions.children[selected]?.scrollIntoView({ block: "nearest" });
-  input.setAttribute("aria-activedescendant", `completion-${selected}`);
-}
-
-function accept(index: number): void {
-  const item = items[index];
-  if (!item) return;
-  const text = input.value;
-  const after = text.slice(replace.to);
-  // A space after whole words, so that the next completion can follow at once.
-  const space = item.kind !== "punctuation" && !after.startsWith(" ") ? " " : "";
-  input.value = text.slice(0, replace.from) + item.insert + space + after;
-  const caret = replace.from + item.insert.length + space.length;
-  input.setSelectionRange(caret, caret);
-  changed();
-  openCompletions();
-}
-
-/** Measures text in the box's font (the box is monospaced, but its font is the browser's choice). */
-const measure = document.createElement("canvas").getContext("2d");
-/** The box's left padding, where its text starts. */
-const PADDING = 14;
-
-/** The x offset of a text position in the box. */
-function caretX(offset: number): number {
-  if (!measure) return 0;
-  measure.font = getComputedStyle(input).font;
-  return PADDING + measure.measureText(input.value.slice(0, offset)).width;
-}
+window.addEventListener("popstate", () => {
+  const filterText = addressText();
+  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: filterText } });
+  clearTimeout(pause);
+  entryKept = true;
+  review();
+  if (checked.ok) void search(filterText);
+});
 
 // ---------------------------------------------------------------------------------------------------
 // Results: what the API returns for the pushed part, filtered here by the residual.
@@ -214,68 +173,62 @@ interface Search {
   token: string | undefined;
   shown: number;
   scanned: number;
-  /** A page is on its way: a second click on "Load more" would ask for the same page again. */
+  /** A page is on its way: "Load more" waits for it (and keeps the focus: it is never disabled). */
   loading: boolean;
   readonly controller: AbortController;
 }
 
-let debounce: ReturnType<typeof setTimeout> | undefined;
+let current: Search | undefined;
+/** The text of the last search started. */
+let searched: string | undefined;
 
-function changed(): void {
-  render();
-  clearTimeout(debounce);
-  debounce = setTimeout(startSearch, 120);
+async function search(filterText: string, how?: "typing" | "enter"): Promise<void> {
+  const result = check(filterText, { fields, target: "plan" });
+  if (!result.filter || !result.ok) return;
+  if (how) remember(filterText, how);
+  searched = filterText;
+  current?.controller.abort();
+  const { params, residual } = plan(result.filter);
+  const next: Search = { params, keep: residual ? toPredicate(residual) : undefined, token: undefined, shown: 0, scanned: 0, loading: false, controller: new AbortController() };
+  current = next;
+  // The images shown stay (dimmed) until the new ones arrive.
+  imagesGrid.classList.add("stale");
+  await loadPage(next, true);
 }
 
-function startSearch(): void {
-  search?.controller.abort();
-  let filter: Filter;
-  try {
-    filter = parse(input.value);
-  } catch {
-    queryText.textContent = "—";
-    residualText.textContent = "";
-    statusText.textContent = "Fix the filter to search.";
-    moreButton.hidden = true;
-    // The images shown were for another filter.
-    imagesGrid.replaceChildren();
-    return;
-  }
-  // What the API cannot express is not an obstacle here: plan sends what it can and the rest is applied below.
-  const { params, residual, pushed } = plan(filter);
-  queryText.textContent = toQueryString(pushed) || "(no filter: every image)";
-  residualText.textContent = residual ? `Applied here, since the API cannot express it: ${format(residual)}` : "";
-  search = { params, keep: residual ? toPredicate(residual) : undefined, token: undefined, shown: 0, scanned: 0, loading: false, controller: new AbortController() };
-  imagesGrid.replaceChildren();
-  void loadPage(search);
-}
-
-async function loadPage(current: Search): Promise<void> {
-  if (current.loading) return;
-  current.loading = true;
-  moreButton.disabled = true;
-  const query = new URLSearchParams(current.params);
+async function loadPage(page: Search, first = false): Promise<void> {
+  if (page.loading) return;
+  page.loading = true;
+  moreButton.setAttribute("aria-disabled", "true");
+  imagesGrid.setAttribute("aria-busy", "true");
+  const query = new URLSearchParams(page.params);
   query.set("per_page", String(PER_PAGE));
-  if (current.token) query.set("continuation_token", current.token);
+  if (page.token) query.set("continuation_token", page.token);
   statusText.textContent = "Searching…";
   try {
-    const response = await listImages(query, current.controller.signal);
-    const body = (await response.json()) as { success: boolean; result: { images: Image[]; continuation_token: string | null } | null; errors: { message: string }[] };
+    const response = await listImages(query, page.controller.signal);
+    const body = (await response.json()) as { result: { images: Image[]; continuation_token: string | null } | null; errors: { message: string }[] };
     if (!response.ok || !body.result) throw new Error(body.errors.map((error) => error.message).join("; "));
-    const page = body.result.images;
-    current.scanned += page.length;
-    const matching = current.keep ? page.filter(current.keep) : page;
+    const images = body.result.images;
+    page.scanned += images.length;
+    const matching = page.keep ? images.filter(page.keep) : images;
+    if (first) imagesGrid.replaceChildren();
+    imagesGrid.classList.toggle("stale", !checked.ok);
     imagesGrid.append(...matching.map(card));
-    current.shown += matching.length;
-    current.token = body.result.continuation_token ?? undefined;
-    moreButton.hidden = !current.token;
-    statusText.textContent = `${current.shown} image${current.shown === 1 ? "" : "s"}${current.keep ? ` (of ${current.scanned} the API returned)` : ""}${current.token ? ", more to load" : ""}`;
+    page.shown += matching.length;
+    page.token = body.result.continuation_token ?? undefined;
+    moreButton.hidden = !page.token;
+    const plural = page.shown === 1 ? "" : "s";
+    statusText.textContent = `${page.shown} image${plural}${page.keep ? ` (of ${page.scanned} the API returned)` : ""}${page.token ? ", more to load" : ""}`;
   } catch (error) {
-    if (current.controller.signal.aborted) return;
+    if (page.controller.signal.aborted) return;
     statusText.textContent = `The API answered: ${error instanceof Error ? error.message : String(error)}`;
   } finally {
-    current.loading = false;
-    moreButton.disabled = false;
+    page.loading = false;
+    if (page === current) {
+      moreButton.removeAttribute("aria-disabled");
+      imagesGrid.removeAttribute("aria-busy");
+    }
   }
 }
 
@@ -294,39 +247,8 @@ function card(image: Image): HTMLElement {
   return div;
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Wiring.
-
-input.addEventListener("input", () => {
-  changed();
-  openCompletions();
-});
-input.addEventListener("scroll", () => {
-  highlight.scrollLeft = input.scrollLeft;
-});
-input.addEventListener("keydown", (event) => {
-  if (completions.hidden) {
-    if (event.key === " " && event.ctrlKey) {
-      event.preventDefault();
-      openCompletions();
-    }
-    return;
-  }
-  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-    event.preventDefault();
-    select(selected + (event.key === "ArrowDown" ? 1 : -1));
-  } else if (event.key === "Enter" || event.key === "Tab") {
-    event.preventDefault();
-    accept(selected);
-  } else if (event.key === "Escape") {
-    event.preventDefault();
-    closeCompletions();
-  }
-});
-input.addEventListener("blur", closeCompletions);
-// Not on focus or click: a list opened without asking would take Tab, and Tab could never leave the box.
 moreButton.addEventListener("click", () => {
-  if (search) void loadPage(search);
+  if (current && !current.loading) void loadPage(current);
 });
 
 /** The field schema, inferred from the first page of images, so that completions know the data. */
@@ -345,7 +267,8 @@ async function loadFields(): Promise<void> {
       return [code, ` ${typeof spec === "string" ? spec : spec.type}  `];
     }),
   );
-  render();
+  view.dispatch({ effects: filterOptions.reconfigure(searchBox()) });
+  review();
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -384,13 +307,13 @@ tokenForm.addEventListener("submit", (event) => {
 });
 
 function begin(): void {
-  startSearch();
-  void loadFields().then(() => input.focus());
+  review();
+  if (checked.ok) void search(text());
+  else statusText.textContent = "Fix the filter to search.";
+  void loadFields().then(() => view.focus());
 }
 
-adoptFragmentToken(window);
-input.value = new URLSearchParams(location.search).get("q") ?? "";
-render();
+review();
 void loadConfig()
   .catch((): PlaygroundConfig => ({ accountId: ANY_ACCOUNT, tokenRequired: false }))
   .then((loaded) => {

@@ -41,7 +41,7 @@ export function inferSchema(sample: readonly unknown[]): FieldSchema {
     const type = [...types].sort((a, b) => b[1] - a[1])[0]![0];
     const ofType = [...values.values()].filter((value) => typeof value === type);
     const isEnum = type !== "boolean" && values.size <= MAX_ENUM;
-    schema[key] = isEnum ? { type, values: ofType.sort(), description: `${ofType.length} values seen` } : { type };
+    schema[key] = isEnum ? { type, values: ofType.sort(), description: `${ofType.length} ${ofType.length === 1 ? "value" : "values"} seen` } : { type };
   }
   return schema;
 }

@@ -62,9 +62,10 @@ function uniqueLiterals(values: readonly Literal[]): Literal[] {
 
 function normalizeNot(operand: FilterNode, span: Span | undefined): FilterNode {
   const inner = normalize(operand);
-  if (inner.type === "not") return inner.operand;
-  if (inner.type === "compare" && inner.op === "ne") return { ...inner, op: "eq" };
-  if (inner.type === "in" && inner.negated) return { ...inner, negated: false };
+  // A negation folded into what it negates: the node that results stands for the whole, `not` included.
+  if (inner.type === "not") return withSpan(inner.operand, span);
+  if (inner.type === "compare" && inner.op === "ne") return withSpan({ ...inner, op: "eq" }, span);
+  if (inner.type === "in" && inner.negated) return withSpan({ ...inner, negated: false }, span);
   return withSpan({ type: "not", operand: inner }, span);
 }
 

@@ -58,8 +58,11 @@ export type IssueCode =
   | "invalid-sql-dialect"
   | "invalid-column-name";
 
-/** How serious an issue is: errors make a filter unusable for the target, warnings do not. */
-export type Severity = "error" | "warning";
+/**
+ * How serious an issue is: errors make a filter unusable for its target; warnings (a likely mistake, such
+ * as an unknown field) and information (such as a part of the filter applied locally) do not.
+ */
+export type Severity = "error" | "warning" | "info";
 
 /** One problem, pointing at its place in the text. */
 export interface Issue {
@@ -212,7 +215,7 @@ export function sortIssues<T extends Issue[]>(issues: T): T {
   return issues;
 }
 
-/** True when any issue is an error (not only warnings). */
+/** True when any issue is an error (warnings and information are not). */
 export function hasErrors(issues: readonly Issue[]): boolean {
   return issues.some((issue) => issue.severity === "error");
 }

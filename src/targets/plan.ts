@@ -3,12 +3,13 @@
  * limit) and a residual filter to apply locally. What the API selects AND what the residual selects is
  * exactly what the whole filter selects; a property test proves it.
  */
-import type { CompareNode, Filter, FilterNode, InNode } from "../syntax/ast.js";
-import { FilterError, issueAt } from "../syntax/issues.js";
-import { resolveLimits, type LimitOptions, type Limits } from "../semantics/limits.js";
+import type { Filter, FilterNode } from "../syntax/ast.js";
+import { FilterError } from "../syntax/issues.js";
+import { resolveLimits, type LimitOptions } from "../semantics/limits.js";
 import { normalize } from "../semantics/normalize.js";
 import { conditionParam } from "../semantics/parameters.js";
-import { conjuncts, validateNormal } from "../semantics/validate.js";
+import { pushdown } from "../semantics/pushdown.js";
+import { validateNormal } from "../semantics/validate.js";
 
 /** Options for `plan`. */
 export interface PlanOptions extends LimitOptions {
@@ -45,53 +46,17 @@ export interface Plan {
 export function planOf(filter: Filter, options?: PlanOptions): Plan {
   const limits = resolveLimits(options);
   const normal = normalize(filter);
-
-  const all = conjuncts(normal);
-  const pushable = all.filter((node) => expressibleAlone(node, limits));
-  const chosen = new Set<FilterNode>();
-  const keys = new Set<string>();
-  let metadata = 0;
-  for (const node of [...pushable].sort(byNarrowness)) {
-    const [key] = conditionParam(node as CompareNode | InNode);
-    const isCreator = key === "creator";
-    // One creator at most (the API takes one); as many metadata filters as the limit allows.
-    if (isCreator ? keys.has(key) : metadata >= limits.maxFilters) continue;
-    if (options?.uniqueKeys && keys.has(key)) continue;
-    if (!isCreator) metadata++;
-    keys.add(key);
-    chosen.add(node);
-  }
-  const pushedNodes = all.filter((node) => chosen.has(node));
-  const rest = all.filter((node) => !chosen.has(node));
+  const { pushed: pushedNodes, local } = pushdown(normal, limits, options);
+  const rest = local.map((part) => part.node);
   const residual = rest.length === 0 ? null : rest.length === 1 ? rest[0]! : ({ type: "and", operands: rest } as const);
 
   if (residual && options?.allowResidual === false) {
     const issues = validateNormal(normal, limits);
     // What the API could take but this plan could not send: a second condition on a key already used.
-    if (issues.length === 0) {
-      for (const node of rest) {
-        issues.push(issueAt("duplicate-param", "another condition already uses this parameter key, which can be sent once", node.span));
-      }
-    }
+    if (issues.length === 0) issues.push(...local.flatMap((part) => part.reasons));
     throw new FilterError(issues);
   }
   const pushed: FilterNode =
-    pushedNodes.length === 0 ? { type: "all" } : pushedNodes.length === 1 ? pushedNodes[0]! : { type: "and", operands: pushedNodes };
-  return { params: new URLSearchParams(pushedNodes.map((node) => conditionParam(node as CompareNode | InNode))), residual, exact: residual === null, pushed };
-}
-
-/** A conjunct the API can evaluate on its own (count limits aside). */
-function expressibleAlone(node: FilterNode, limits: Limits): boolean {
-  return validateNormal(node, { ...limits, maxFilters: Infinity }).length === 0;
-}
-
-/** Equalities narrow most, then lists (fewer values first), then ranges; ties keep the written order. */
-function rank(node: FilterNode): number {
-  if (node.type === "compare") return node.op === "eq" ? 0 : 100;
-  if (node.type === "in") return 1 + node.values.length;
-  return 200;
-}
-
-function byNarrowness(a: FilterNode, b: FilterNode): number {
-  return rank(a) - rank(b);
+    pushedNodes.length === 0 ? { type: "all" } : pushedNodes.length === 1 ? pushedNodes[0]! : { type: "and", operands: [...pushedNodes] };
+  return { params: new URLSearchParams(pushedNodes.map(conditionParam)), residual, exact: residual === null, pushed };
 }

@@ -1,17 +1,21 @@
 /**
- * The playground in a real browser: type a filter character by character, pick completions with the
- * keyboard, see an issue appear and clear, see the result list change. Saves a screenshot.
+ * The playground in a real browser, on the `imgmeta/codemirror` search box: type a filter key by key, pick
+ * completions with the keyboard, submit with Enter, apply a did-you-mean fix, share the search by its
+ * link, load more by keyboard; an accessibility check with axe-core; screenshots at 1280 and 390 px.
  */
 import { existsSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPlayground } from "../../scripts/build-playground.js";
 import { playgroundUrl } from "../../src/playground/access.js";
+import { toPredicate, type Image } from "../../src/index.js";
 import { createEmulator, type Emulator, type ListeningEmulator } from "../../src/server/index.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SCREENSHOT = fileURLToPath(new URL("../.artifacts/playground.png", import.meta.url));
+const ARTIFACTS = new URL("../.artifacts/", import.meta.url);
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 let emulator: Emulator;
 let server: ListeningEmulator;
@@ -26,10 +30,11 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
   });
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("pageerror", (error) => {
     throw error;
   });
+  mkdirSync(ARTIFACTS, { recursive: true });
 });
 
 afterAll(async () => {
@@ -37,105 +42,296 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-const box = () => page.locator("#filter");
-const completionLabels = () => page.locator("#completions:not([hidden]) li").evaluateAll((items) => items.map((li) => li.firstChild?.textContent ?? ""));
-const issueTexts = () => page.locator("#issues li").allTextContents();
-const cardCount = () => page.locator("#images .card").count();
+const box = () => page.locator(".cm-content");
+/** The text in the box (the placeholder left out). */
+const boxText = () =>
+  page.evaluate(() => {
+    const line = document.querySelector(".cm-content .cm-line")!.cloneNode(true) as HTMLElement;
+    line.querySelectorAll(".cm-placeholder").forEach((placeholder) => placeholder.remove());
+    return line.textContent ?? "";
+  });
+const listOpen = () => page.locator(".cm-tooltip-autocomplete").isVisible();
+const completionLabels = () => page.locator(".cm-tooltip-autocomplete li .cm-completionLabel").allTextContents();
+const cardIds = () => page.locator("#images .card").evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset["id"] ?? ""));
+const focusedId = () => page.evaluate(() => (document.activeElement?.closest(".cm-content") ? "box" : document.activeElement?.id || document.activeElement?.tagName));
 
-/** Waits until the search for the current text has finished (no "Searching…"), and returns the status. */
+/** Waits until no search is running, and returns the status. */
 async function settled(): Promise<string> {
   await page.waitForFunction(() => {
     const status = document.getElementById("status")?.textContent ?? "";
-    return status !== "" && status !== "Searching…";
+    return status !== "" && status !== "Searching…" && !document.getElementById("images")!.hasAttribute("aria-busy");
   });
   return (await page.locator("#status").textContent()) ?? "";
 }
 
+/** Opens the playground (at `query`, the part of the address after `/`) once it has its images and fields. */
+async function open(query = ""): Promise<void> {
+  await page.goto(`${server.url}/${query}`);
+  await page.waitForFunction(() => (document.getElementById("fields")?.textContent ?? "").includes("status"));
+  await page.waitForFunction(() => document.activeElement?.closest(".cm-content") !== null);
+  await settled();
+}
+
+/** Replaces the box's text at once (as a paste would). */
+async function setText(text: string): Promise<void> {
+  await box().click();
+  await page.keyboard.press("Control+A");
+  if (text === "") await page.keyboard.press("Backspace");
+  else await page.keyboard.insertText(text);
+}
+
+/** The first page of the API's answer for no filter, filtered here: what the page shows for a filter no condition of which is sent. */
+async function firstPageMatching(text: string): Promise<string[]> {
+  const response = await fetch(`${server.url}/client/v4/accounts/any/images/v2?per_page=60`, { headers: { authorization: "Bearer t" } });
+  const body = (await response.json()) as { result: { images: Image[] } };
+  const matches = toPredicate(text);
+  return body.result.images.filter(matches).map((image) => image.id ?? "");
+}
+
 describe("the playground", () => {
-  it("loads from the emulator, with the images and the fields it inferred", async () => {
-    await page.goto(`${server.url}/`);
-    await page.waitForFunction(() => (document.getElementById("fields")?.textContent ?? "").includes("status"));
+  it("loads from the emulator, with the images and the fields it inferred, the box focused", async () => {
+    await open();
     expect(await settled()).toMatch(/^\d+ images/);
-    expect(await cardCount()).toBeGreaterThan(10);
+    expect((await cardIds()).length).toBeGreaterThan(10);
+    expect(await focusedId()).toBe("box");
   });
 
-  it("completes a field and a value picked with the keyboard", async () => {
-    await box().click();
-    await box().pressSequentially("sta");
-    await page.waitForFunction(() => !document.getElementById("completions")!.hidden);
-    expect(await completionLabels()).toEqual(["status"]);
+  it("takes a filter typed key by key; Enter after the finished filter searches, and changes the grid without changing the text", async () => {
+    const before = await cardIds();
+    const filter = 'status = "active" and priority in (4, 5)';
+    await box().pressSequentially(filter);
     await page.keyboard.press("Enter");
-    expect(await box().inputValue()).toBe("status ");
-
-    await box().pressSequentially("= ");
-    await page.waitForFunction(() => document.querySelectorAll("#completions:not([hidden]) li").length > 1);
-    const values = await completionLabels();
-    expect(values).toContain("active");
-    // Arrow down to "active" and take it with Tab.
-    for (let i = 0; i < values.indexOf("active"); i++) await page.keyboard.press("ArrowDown");
-    await page.keyboard.press("Tab");
-    expect(await box().inputValue()).toBe('status = "active" ');
-    await page.keyboard.press("Escape");
-    expect(await page.locator("#completions").isHidden()).toBe(true);
-  });
-
-  it("shows an issue while the filter is incomplete, and clears it when it is whole", async () => {
-    const before = await settled();
-    const cardsBefore = await cardCount();
-    await box().pressSequentially("and priority >=");
-    await page.waitForFunction(() => document.querySelectorAll("#issues li").length > 0);
-    expect((await issueTexts()).join(" ")).toContain('expected a value after ">="');
-    expect(await page.locator("#highlight .issue-point").count()).toBe(1);
-
-    await box().pressSequentially(" 4");
-    await page.waitForFunction(() => document.querySelectorAll("#issues li").length === 0);
-    expect(await page.locator("#highlight .issue-point").count()).toBe(0);
-    // The search runs once typing pauses: the compiled query, then the results, follow.
-    const query = "meta.status[eq:string]=active&meta.priority[gte:number]=4";
+    expect(await boxText()).toBe(filter);
+    const query = "meta.status[eq:string]=active&meta.priority[in:number]=4|5";
     await page.waitForFunction((expected) => document.getElementById("query")?.textContent === expected, query);
-
-    // The result list changes: fewer images are active with priority >= 4 than active at all.
-    await page.waitForFunction((previous) => document.getElementById("status")?.textContent !== previous, before);
-    const after = await settled();
-    expect(after).not.toBe(before);
-    expect(await cardCount()).toBeLessThan(cardsBefore);
-    expect(await cardCount()).toBeGreaterThan(0);
-  });
-
-  it("colours what was typed, and saves a screenshot", async () => {
-    const classes = await page.locator("#highlight span").evaluateAll((spans) => spans.map((span) => span.className));
-    expect(classes).toEqual(expect.arrayContaining(["tok-field", "tok-operator", "tok-string", "tok-keyword", "tok-number"]));
-    mkdirSync(new URL("../.artifacts/", import.meta.url), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: false });
-    console.log(`playground screenshot: ${SCREENSHOT}`);
-    expect(existsSync(SCREENSHOT)).toBe(true);
-  });
-
-  it("underlines exactly the span of each issue, among many", async () => {
-    const text = Array.from({ length: 300 }, (_, i) => `k${i} ~ ${i}`).join(" and ");
-    await box().fill(text);
-    await page.waitForFunction(() => document.querySelectorAll("#highlight .issue-error").length > 0);
-    const marked = await page.locator("#highlight .issue-error").evaluateAll((spans) => spans.map((span) => span.textContent));
-    // Every "~" (an unknown character) is underlined, and nothing else.
-    expect(marked.join("")).toBe("~".repeat(300));
-    const all = await page.locator("#highlight span").evaluateAll((spans) => spans.map((span) => span.textContent).join(""));
-    expect(all).toBe(text);
-  });
-
-  it("lets Tab leave the box when no list was asked for, and loads each page once however fast one clicks", async () => {
-    await page.goto(`${server.url}/`);
-    await page.waitForFunction(() => (document.getElementById("fields")?.textContent ?? "").includes("status"));
-    await page.waitForFunction(() => document.activeElement?.id === "filter");
-    expect(await page.locator("#completions").isHidden()).toBe(true);
-    await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => document.activeElement?.id)).not.toBe("filter");
-    expect(await box().inputValue()).toBe("");
-
+    await page.waitForFunction((previous) => document.querySelector("#images .card")?.getAttribute("data-id") !== previous[0] || document.querySelectorAll("#images .card").length !== previous.length, before);
     await settled();
-    await page.locator("#more").dblclick();
-    await page.waitForFunction(() => !/Searching/.test(document.getElementById("status")?.textContent ?? "") && !(document.getElementById("more") as HTMLButtonElement).disabled);
-    const ids = await page.locator("#images .card").evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset["id"]));
+    expect(await cardIds()).not.toEqual(before);
+    expect((await cardIds()).length).toBeGreaterThan(0);
+    expect(await boxText()).toBe(filter);
+    expect(new URL(page.url()).searchParams.get("q")).toBe(filter);
+    expect(await page.locator("#issues li").count()).toBe(0);
+  });
+
+  it("Enter after a finished value does not take the list's entry that only repeats it", async () => {
+    await setText("");
+    await box().pressSequentially("status = pending");
+    await page.keyboard.press("Enter");
+    expect(await boxText()).toBe("status = pending");
+    await page.waitForFunction(() => document.getElementById("query")?.textContent === "meta.status[eq:string]=pending");
+  });
+
+  it("picks a completion with the arrows and Enter; Escape closes the list", async () => {
+    await setText("");
+    await box().pressSequentially("sta");
+    await page.locator(".cm-tooltip-autocomplete").waitFor();
+    expect(await completionLabels()).toEqual(["status"]);
+    await page.keyboard.press("Enter"); // completes the word being typed
+    expect(await boxText()).toBe("status ");
+    expect(await listOpen()).toBe(false); // nothing opens after a field: the operator is the user's
+
+    await box().pressSequentially("= a");
+    await page.locator(".cm-tooltip-autocomplete").waitFor();
+    const values = await completionLabels();
+    expect(values.length).toBeGreaterThan(1);
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    expect(await boxText()).toBe(`status = ${JSON.stringify(values[1])} `);
+
+    await box().pressSequentially("o");
+    await page.locator(".cm-tooltip-autocomplete").waitFor();
+    expect(await completionLabels()).toEqual(["or"]);
+    await page.keyboard.press("Escape");
+    expect(await listOpen()).toBe(false);
+    expect(await boxText()).toBe(`status = ${JSON.stringify(values[1])} o`);
+  });
+
+  it("opens the list on Ctrl+Space, and an inserted keyword gets its spaces", async () => {
+    await setText('status = "active" ');
+    await page.keyboard.press("Control+Space");
+    await page.locator(".cm-tooltip-autocomplete").waitFor();
+    expect(await completionLabels()).toEqual(["and", "or"]);
+    await page.keyboard.press("Enter");
+    expect(await boxText()).toBe('status = "active" and ');
+  });
+
+  it("lets Tab leave the box when no list is open, also right after the box is cleared", async () => {
+    await setText("");
+    expect(await listOpen()).toBe(false);
+    await page.keyboard.press("Tab");
+    expect(await focusedId()).not.toBe("box");
+    expect(await boxText()).toBe("");
+  });
+
+  it("applies a did-you-mean fix with one click", async () => {
+    await setText("status inn (active, pending)");
+    const wrong = page.locator(".cm-lintRange-error");
+    await wrong.first().waitFor();
+    expect(await wrong.first().textContent()).toBe("inn");
+    await wrong.first().hover();
+    const fix = page.locator(".cm-tooltip-lint .cm-diagnosticAction");
+    await fix.waitFor();
+    expect(await fix.textContent()).toBe("Replace with in");
+    await fix.click();
+    expect(await boxText()).toBe("status in (active, pending)");
+    await page.waitForFunction(() => document.querySelectorAll(".cm-lintRange-error").length === 0);
+  });
+
+  it("shows an or filter as information, not an error, and finds the right images", async () => {
+    const filter = "status = pending or priority = 5";
+    await setText(filter);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.querySelectorAll("#issues li.info").length === 1);
+    await settled();
+    expect(await page.locator("#issues li.error").count()).toBe(0);
+    expect(await page.locator("#issues li.info").textContent()).toMatch(/^applied locally: /);
+    await page.locator(".cm-lintRange-info").first().waitFor();
+    expect(await page.locator(".cm-lintRange-error").count()).toBe(0);
+    expect(await page.locator("#query").textContent()).toBe("(no filter: every image)");
+    expect(await page.locator("#residual").textContent()).toContain('status = "pending" or priority = 5');
+    expect(await cardIds()).toEqual(await firstPageMatching(filter));
+  });
+
+  it("keeps the last results, dimmed, while the text does not parse", async () => {
+    const before = await cardIds();
+    await box().press("End");
+    await box().pressSequentially(" and");
+    await page.waitForFunction(() => document.getElementById("images")!.classList.contains("stale"));
+    expect(await cardIds()).toEqual(before);
+    await box().pressSequentially(" priority >= 4");
+    await page.waitForFunction(() => !document.getElementById("images")!.classList.contains("stale"));
+  });
+
+  it("carries the filter in its link: opened from it, updated as searches run, back and forward", async () => {
+    const first = "status = deleted";
+    await open(`?q=${encodeURIComponent(first)}`);
+    expect(await boxText()).toBe(first);
+    expect(await page.locator("#query").textContent()).toBe("meta.status[eq:string]=deleted");
+    const deleted = await cardIds();
+
+    // Typing: the search runs when typing pauses, and the address follows it.
+    await setText("status = active");
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("q") === "status = active");
+    await settled();
+    // Enter keeps it; the next typing starts a new entry.
+    await page.keyboard.press("Enter");
+    await setText("status = pending");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("q") === "status = pending");
+    await settled();
+
+    await page.goBack();
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("q") === "status = active");
+    expect(await boxText()).toBe("status = active");
+    await page.goBack();
+    await page.waitForFunction((expected) => new URL(location.href).searchParams.get("q") === expected, first);
+    expect(await boxText()).toBe(first);
+    await settled();
+    expect(await cardIds()).toEqual(deleted);
+    await page.goForward();
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("q") === "status = active");
+    expect(await boxText()).toBe("status = active");
+    await page.waitForFunction(() => document.getElementById("query")?.textContent === "meta.status[eq:string]=active");
+  });
+
+  it("loads more by keyboard, twice, with the focus staying on Load more", async () => {
+    await open();
+    const more = page.locator("#more");
+    await more.focus();
+    for (const pages of [2, 3]) {
+      const before = (await cardIds()).length;
+      await page.keyboard.press("Enter");
+      await page.waitForFunction((count) => document.querySelectorAll("#images .card").length > count, before);
+      await settled();
+      expect(await focusedId()).toBe("more");
+      expect((await cardIds()).length).toBe(pages * 60);
+    }
+    const ids = await cardIds();
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("loads each page once however fast one clicks", async () => {
+    const before = (await cardIds()).length;
+    await page.locator("#more").dblclick();
+    await page.waitForFunction((count) => document.querySelectorAll("#images .card").length > count, before);
+    await settled();
+    const ids = await cardIds();
+    expect(ids.length).toBe(before + 60);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("colours what is typed, also at the far end of a long filter scrolled into sight", async () => {
+    await setText('status = "active" and priority in (4, 5) or not flagged = true');
+    const kinds = await page.locator(".cm-line [class^='cm-imgmeta-']").evaluateAll((spans) => spans.map((span) => `${span.className}:${span.textContent}`));
+    expect(kinds).toEqual(expect.arrayContaining(["cm-imgmeta-field:status", "cm-imgmeta-operator:=", 'cm-imgmeta-string:"active"', "cm-imgmeta-keyword:and", "cm-imgmeta-number:5", "cm-imgmeta-boolean:true"]));
+
+    const long = `${Array.from({ length: 300 }, (_, i) => `k${i} = ${i}`).join(" and ")} and last = 4242`;
+    await setText(long);
+    await page.keyboard.press("End");
+    const last = page.locator(".cm-imgmeta-number", { hasText: "4242" });
+    await last.waitFor();
+    expect(await last.isVisible()).toBe(true);
+    // Only what is in sight is marked, not the whole line.
+    expect(await page.locator(".cm-line [class^='cm-imgmeta-']").count()).toBeLessThan(300);
+    await page.keyboard.press("Home");
+    await page.locator(".cm-imgmeta-field", { hasText: /^k0$/ }).waitFor();
+  });
+
+  it("keeps a pasted filter on one line", async () => {
+    await setText("status = active\nand priority = 5");
+    expect(await boxText()).toBe("status = active and priority = 5");
+    expect(await page.locator(".cm-content .cm-line").count()).toBe(1);
+  });
+
+  it("lists the first ten issues of a broken 2,000-character filter, and counts the rest", async () => {
+    const text = Array.from({ length: 200 }, (_, i) => `k${i} ~ ${i}`).join(" and ").slice(0, 2000);
+    await setText(text);
+    await page.waitForFunction(() => (document.getElementById("issues-more")?.textContent ?? "") !== "");
+    expect(await page.locator("#issues li").count()).toBe(10);
+    expect(await page.locator("#issues-more").textContent()).toMatch(/^… and \d+ more \(\d+ in all\)$/);
+    // Every drawn squiggle is on an unknown character.
+    await page.locator(".cm-lintRange-error").first().waitFor();
+    const marked = await page.locator(".cm-lintRange-error").allTextContents();
+    expect(marked.length).toBeGreaterThan(0);
+    expect(new Set(marked)).toEqual(new Set(["~"]));
+  });
+
+  for (const width of [1280, 390]) {
+    it(`never scrolls sideways at ${width} px, with the list open at the right edge; saves a screenshot`, async () => {
+      await page.setViewportSize({ width, height: 900 });
+      await open();
+      await setText('status = "active" and priority in (4, 5) and region.name = eu-west and reg');
+      await page.locator(".cm-tooltip-autocomplete").waitFor();
+      await page.waitForFunction(() => document.querySelectorAll("#issues li").length > 0);
+      const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+      const path = fileURLToPath(new URL(`playground-${width}.png`, ARTIFACTS));
+      await page.screenshot({ path });
+      console.log(`playground screenshot: ${path}`);
+      await page.keyboard.press("Escape");
+    });
+  }
+
+  it("has no serious or critical accessibility violation (axe-core), with the list closed and open", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await open("?q=" + encodeURIComponent("status = pending or stauts = x"));
+    await page.locator(".cm-lintRange-warning").first().waitFor();
+    await page.addScriptTag({ path: AXE });
+    const serious = () =>
+      page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { html: string }[] }[] }> } }).axe;
+        const { violations } = await axe.run();
+        return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" | ")}`);
+      });
+    expect(await serious()).toEqual([]);
+    await box().press("End");
+    await box().pressSequentially(" and pri");
+    await page.locator(".cm-tooltip-autocomplete").waitFor();
+    // Also the results dimmed, as they are while the text cannot be searched.
+    await page.waitForFunction(() => document.getElementById("images")!.classList.contains("stale"));
+    expect(await page.locator(".cm-content").getAttribute("role")).toBe("combobox");
+    expect(await page.locator(".cm-content").getAttribute("aria-expanded")).toBe("true");
+    expect(await serious()).toEqual([]);
   });
 });
 

@@ -18,6 +18,8 @@ import {
   type IssueCode,
   type Predicate,
 } from "imgmeta";
+import { imgmetaFilter } from "imgmeta/codemirror";
+import type { Extension } from "@codemirror/state";
 
 const filter: Filter = parse('status = "active"');
 const issues: readonly Issue[] = check("a = ").issues;
@@ -39,4 +41,15 @@ if (filter.type === "compare" && filter.field.type === "meta") {
   void value;
 }
 
-export { code, matched, query, back, max, texts };
+// The search box: its options take the library's own types.
+const submitted: string[] = [];
+const searchBox: Extension = imgmetaFilter({
+  fields: { status: { type: "string", values: ["active"] } },
+  target: "plan",
+  limits: { maxFilters: 5 },
+  onSubmit: (submittedFilter: Filter | undefined, text: string) => {
+    if (submittedFilter) submitted.push(text);
+  },
+});
+
+export { code, matched, query, back, max, texts, searchBox };

@@ -143,6 +143,26 @@ describe("imgmeta/sql loads the parser only when text comes", () => {
   });
 });
 
+describe("imgmeta/codemirror", () => {
+  const NAMES = ["completesWord", "completionText", "filterCompletionSource", "filterDiagnostics", "imgmetaFilter", "singleLine", "tokenDecorations"];
+
+  it("exports the search box from ESM and CJS, on CodeMirror's packages (peer dependencies, left outside)", async () => {
+    const require = createRequire(import.meta.url);
+    expect(Object.keys(await import("imgmeta/codemirror")).sort()).toEqual(NAMES);
+    expect(Object.keys(require("imgmeta/codemirror") as object).sort()).toEqual(NAMES);
+    const code = readFileSync(`${dist}codemirror.js`, "utf8");
+    expect(code).toMatch(/from "@codemirror\/view"/);
+    expect(code).not.toMatch(/class EditorView\b/);
+  });
+
+  it("the root entry and its browser bundle know nothing of CodeMirror", () => {
+    for (const file of ["index.js", "index.cjs", "imgmeta.browser.js"]) expect(readFileSync(`${dist}${file}`, "utf8"), file).not.toMatch(/codemirror/i);
+    const pkg = JSON.parse(readFileSync(`${root}package.json`, "utf8")) as { dependencies: Record<string, string>; peerDependenciesMeta: Record<string, { optional: boolean }> };
+    expect(Object.keys(pkg.dependencies).filter((name) => name.startsWith("@codemirror/"))).toEqual([]);
+    expect(Object.values(pkg.peerDependenciesMeta).every((meta) => meta.optional)).toBe(true);
+  });
+});
+
 describe("the browser bundle", () => {
   it("is one minified ESM file of at most 45 KB gzipped that works on its own", async () => {
     const code = readFileSync(`${dist}imgmeta.browser.js`);

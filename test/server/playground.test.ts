@@ -143,6 +143,10 @@ describe("inferSchema", () => {
     });
   });
 
+  it("counts one value in the singular", () => {
+    expect(inferSchema([{ kind: "photo" }])).toEqual({ kind: { type: "string", values: ["photo"], description: "1 value seen" } });
+  });
+
   it("leaves out the values of fields with many of them", () => {
     const schema = inferSchema(Array.from({ length: 50 }, (_, i) => ({ id: `image-${i}` })));
     expect(schema).toEqual({ id: { type: "string" } });
