@@ -64,12 +64,23 @@ export function completionText(text: string, suggestion: Suggestion, from: numbe
   return `${joined ? "" : " "}${insert}${closed ? "" : " "}`;
 }
 
+/**
+ * The change accepting a suggestion makes: {@link completionText} over `[from, to)`, and a list's comma or
+ * closing parenthesis also takes the spaces typed before it (`in (4 ` + `,` gives `in (4, `).
+ */
+export function completionChange(text: string, suggestion: Suggestion, from: number, to: number): { from: number; to: number; insert: string } {
+  let start = from;
+  if (suggestion.insert === "," || suggestion.insert === ")") while (start > 0 && /\s/.test(text[start - 1]!)) start--;
+  return { from: start, to, insert: completionText(text, suggestion, start, to) };
+}
+
 function applySuggestion(view: EditorView, option: Completion, from: number, to: number): void {
   const { suggestion } = option as FilterCompletion;
-  const insert = completionText(view.state.doc.toString(), suggestion, from, to);
+  const change = completionChange(view.state.doc.toString(), suggestion, from, to);
+  const { insert } = change;
   view.dispatch({
-    changes: { from, to, insert },
-    selection: { anchor: from + insert.length },
+    changes: change,
+    selection: { anchor: change.from + insert.length },
     annotations: pickedCompletion.of(option),
     userEvent: "input.complete",
     scrollIntoView: true,

@@ -5,7 +5,8 @@
 import { CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
 import { EditorState } from "@codemirror/state";
 import { describe, expect, it } from "vitest";
-import { completesWord, completionText, filterCompletionSource, type FilterCompletion } from "../../src/codemirror/index.js";
+import { completesWord, filterCompletionSource, type FilterCompletion } from "../../src/codemirror/index.js";
+import { completionChange } from "../../src/codemirror/completion.js";
 import { suggest, type FieldSchema } from "../../src/index.js";
 
 const fields: FieldSchema = {
@@ -115,8 +116,8 @@ describe("accepting", () => {
   };
   const accept = (marked: string, label: string) => {
     const { doc, option, from, to } = item(marked, label);
-    const insert = completionText(doc, option.suggestion, from, to);
-    return doc.slice(0, from) + insert + doc.slice(to);
+    const change = completionChange(doc, option.suggestion, from, to);
+    return doc.slice(0, change.from) + change.insert + doc.slice(change.to);
   };
 
   it.each<[string, string, string]>([
@@ -127,8 +128,9 @@ describe("accepting", () => {
     ["status = a|", "active", 'status = "active" '],
     ["region.|", "region.name", "region.name "],
     ["(|", "status", "(status "],
-    ["priority in (4 |", ",", "priority in (4 , "],
-    ["(a = 1 |", ")", "(a = 1 ) "],
+    ["priority in (4 |", ",", "priority in (4, "],
+    ["(a = 1 |", ")", "(a = 1) "],
+    ["(a = 1   |", ")", "(a = 1) "],
     ["|", "(", "("],
     ["status |", "in", "status in "],
     ["status |", "=", "status = "],
