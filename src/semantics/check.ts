@@ -11,7 +11,7 @@
 import type { IToken } from "chevrotain";
 import type { Filter, FilterNode, Span } from "../syntax/ast.js";
 import { hasErrors, locateIssues, sortIssues, type Issue } from "../syntax/issues.js";
-import { lex } from "../syntax/lexer.js";
+import { firstTokenAtOrAfter, lex } from "../syntax/lexer.js";
 import * as t from "../syntax/tokens.js";
 import { resolveLimits, type LimitOptions, type Limits } from "./limits.js";
 import { normalize } from "./normalize.js";
@@ -93,8 +93,8 @@ function appliedLocally(text: string, normal: FilterNode, limits: Limits): Issue
  * `not (...)`'s ends before its `)`, and a junction's starts or ends inside the group of its first or last operand. (Tokens, not characters: a parenthesis in a string is not one.)
  */
 function withParentheses(tokens: readonly IToken[], span: Span): Span {
-  let first = firstAtOrAfter(tokens, span.start);
-  let after = firstAtOrAfter(tokens, span.end);
+  let first = firstTokenAtOrAfter(tokens, span.start);
+  let after = firstTokenAtOrAfter(tokens, span.end);
   let open = 0;
   for (let i = first; i < after; i++) {
     if (tokens[i]!.tokenType === t.LParen) open++;
@@ -112,14 +112,3 @@ function withParentheses(tokens: readonly IToken[], span: Span): Span {
   return { start: Math.min(span.start, tokens[first]!.startOffset), end: Math.max(span.end, last.startOffset + last.image.length) };
 }
 
-/** The index of the first token starting at or after `offset` (tokens are in text order). */
-function firstAtOrAfter(tokens: readonly IToken[], offset: number): number {
-  let low = 0;
-  let high = tokens.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (tokens[mid]!.startOffset < offset) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}

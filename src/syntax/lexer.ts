@@ -172,3 +172,15 @@ function isWordStart(code: number): boolean {
 function isWordPart(code: number): boolean {
   return isWordStart(code) || isDigit(code) || code === 0x2d;
 }
+
+/** The index of the first token starting at or after `offset` (tokens are in text order), by binary search. */
+export function firstTokenAtOrAfter(tokens: readonly IToken[], offset: number): number {
+  let low = 0;
+  let high = tokens.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (tokens[mid]!.startOffset < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}

@@ -8,6 +8,7 @@ import type { Span } from "./ast.js";
 import { didYouMean } from "./did-you-mean.js";
 import { NESTING_CEILING, type ParserGuards } from "./guards.js";
 import { issueAt, lineColumn, withReplacement, type Issue } from "./issues.js";
+import { firstTokenAtOrAfter } from "./lexer.js";
 import type { ErrorFacts, ValueProblem } from "./parser.js";
 import * as t from "./tokens.js";
 
@@ -212,21 +213,10 @@ function isEnd(token: IToken): boolean {
 
 /** The last real token before `token` (or before the end), by binary search. */
 function previousToken(tokens: readonly IToken[], token: IToken, text: string): IToken | undefined {
-  const index = firstAtOrAfter(tokens, isEnd(token) ? text.length : token.startOffset);
+  const index = firstTokenAtOrAfter(tokens, isEnd(token) ? text.length : token.startOffset);
   return index > 0 ? tokens[index - 1] : undefined;
 }
 
-/** The index of the first token starting at or after `offset`. */
-function firstAtOrAfter(tokens: readonly IToken[], offset: number): number {
-  let low = 0;
-  let high = tokens.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (tokens[mid]!.startOffset < offset) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
 
 /** A point just after the last token (where the missing thing should go). */
 function endSpan(previous: IToken | undefined, text: string): Span {
@@ -251,7 +241,7 @@ function unclosedParen(tokens: readonly IToken[], token: IToken, text: string): 
     open.push(stack.at(-1));
     openParens.set(tokens, open);
   }
-  return open[firstAtOrAfter(tokens, isEnd(token) ? text.length : token.startOffset)];
+  return open[firstTokenAtOrAfter(tokens, isEnd(token) ? text.length : token.startOffset)];
 }
 
 function position(text: string, offset: number): string {
