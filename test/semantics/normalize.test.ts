@@ -57,12 +57,13 @@ describe("rewrites", () => {
     expect(normalize({ type: "or", operands: [{ type: "all" }, a] })).toEqual({ type: "all" });
   });
 
-  it("keeps the spans of the nodes that survive, and gives a merged `in` the span of what it merged", () => {
+  it("keeps the spans of the nodes that survive, gives a merged `in` the span of what it merged, and a folded negation the span of the whole", () => {
     const text = "a = 1 or b = 2 or a = 3";
     const merged = normalize(parse(text));
     expect(merged.type === "or" && merged.operands.map((node) => text.slice(node.span!.start, node.span!.end))).toEqual([text, "b = 2"]);
-    const inner = normalize(parse("not not a = 1"));
-    expect(inner.span).toEqual({ start: 8, end: 13 });
+    // A negation folded into what it negates: the result stands for the whole text, its "not"s included.
+    expect(normalize(parse("not not a = 1")).span).toEqual({ start: 0, end: 13 });
+    expect(normalize(parse("not a != 1"))).toMatchObject({ op: "eq", span: { start: 0, end: 10 } });
   });
 
   it("returns a condition already in normal form as it is, and never changes its input", () => {
