@@ -7,8 +7,12 @@
 import { expect, it } from "vitest";
 import { runChild } from "../support/child.js";
 
-it("reading a list request's filter, and answering it over HTTP, leave nothing in the old generation", { timeout: 30_000 }, async () => {
-  const bytes = await runChild<Record<string, number>>("test/support/old-space.ts");
+it("reading a list request's filter, and answering it over HTTP, leave nothing in the old generation", { timeout: 60_000 }, async () => {
+  // The lower figure of two processes: once in a while (seen a few times in many CI runs, always under the load of
+  // the whole suite, never alone) one process lands in a state where V8's own heuristics leave kilobytes per
+  // call in the old generation from its first window on; what our code leaves there shows in both.
+  const runs = [await runChild<Record<string, number>>("test/support/old-space.ts"), await runChild<Record<string, number>>("test/support/old-space.ts")];
+  const bytes = Object.fromEntries(Object.keys(runs[0]!).map((name) => [name, Math.min(...runs.map((run) => run[name]!))]));
   // Measured: about 1 byte per call; with an object spread in `withSpan`, about 430.
   expect(bytes["fromSearchParams"]).toBeLessThan(64);
   // A whole list page answered over HTTP. Measured: under 2 bytes per request. Answered with a web
