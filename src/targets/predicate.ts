@@ -54,15 +54,38 @@ const isArray = Array.isArray;
 /** Compiles a filter into a predicate that never throws and matches what `matches` matches. */
 export function predicateOf(filter: Filter): Predicate {
   const match = compile(filter, true);
-  return (image) => {
-    try {
-      return match(image);
-    } catch {
-      // A read threw (a hostile getter or proxy), perhaps one that `matches` does not make: it decides.
-      return matches(filter, image);
-    }
-  };
+  const entry = filter.type === "compare" || filter.type === "in" ? conditionEntry : filter.type === "and" ? andEntry : otherEntry;
+  return entry(match, filter);
 }
+
+// The entry of a predicate: `match`, and when a read throws (a hostile getter or proxy), perhaps one that
+// `matches` does not make, `matches` decides. Three copies, by the kind of the root, so that the call into
+// `match` is not shared by every filter compiled in the process: a filter of one condition, the commonest,
+// then has it to itself (with one entry for every kind, Q1 cost 1.35× the floor with all queries
+// compiled in one process; with its own, 1.14×).
+const conditionEntry = (match: Match, filter: Filter): Predicate => (image) => {
+  try {
+    return match(image);
+  } catch {
+    return matches(filter, image);
+  }
+};
+
+const andEntry = (match: Match, filter: Filter): Predicate => (image) => {
+  try {
+    return match(image);
+  } catch {
+    return matches(filter, image);
+  }
+};
+
+const otherEntry = (match: Match, filter: Filter): Predicate => (image) => {
+  try {
+    return match(image);
+  } catch {
+    return matches(filter, image);
+  }
+};
 
 /**
  * `spine`: whether the node lies on the filter's top-level `and` (the root, or an operand of an `and`
