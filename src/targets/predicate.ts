@@ -21,8 +21,8 @@
  * without code generation can cost). Closures made from one function literal share V8's type feedback,
  * so a call site inside a literal sees every closure that any filter compiled in the process gave it:
  * - Conditions are not reordered by a static guess of their cost: on the held-out dataset, where Q3's
- *   first condition (a two-step path) is its selective one, putting it last made Q3 test two or three
- *   conditions a record where the floor tests one (1.5× the floor; in the order written, 1.1×).
+ *   first condition (a two-step path) is its selective one, putting it last made Q3 test 2.6 conditions
+ *   a record where the floor, in the order written, tests 1.2 (1.5× the floor; in the order written, 1.1×).
  * - A one-step equality (the commonest condition) is one closure, its comparison inline (with a test
  *   called through a closure, Q1 cost 1.36× the floor with all queries compiled, not 1.24×); other
  *   tests are called through a closure of their own (fusing them too measured no faster).
