@@ -16,6 +16,9 @@
  *   matches `!= "x"`).
  * - The bare path **`creator`** is the image's creator: `creator = ""` matches an image with no creator
  *   (absent, `null` or empty); ranges on it match nothing.
+ * - A record whose read throws (a hostile getter or proxy) **matches nothing**. A condition reads its
+ *   value before it asks whether each step is an own property ({@link conditionHolds}), so a getter that
+ *   throws counts even when inherited, as it always has for `toPredicate`.
  */
 import type { CompareNode, Filter, InNode, Scalar } from "../syntax/ast.js";
 
@@ -49,6 +52,30 @@ export function valueAt(meta: unknown, path: readonly string[]): unknown {
     if (value === undefined) return undefined;
   }
   return value;
+}
+
+/**
+ * Reads a path, own or inherited, as a condition reads it before it asks about ownership: each step a
+ * property of an object that is not an array (anything else on the way, a string, `null`, an array,
+ * means the value is missing, and nothing under it is read).
+ */
+export function readPath(meta: unknown, path: readonly string[]): unknown {
+  let value = meta;
+  for (const key of path) {
+    if (!isRecord(value)) return undefined;
+    value = value[key];
+  }
+  return value;
+}
+
+/** Whether every step of a path is an own property of an object that is not an array. */
+export function ownsPath(meta: unknown, path: readonly string[]): boolean {
+  let value = meta;
+  for (const key of path) {
+    if (!isRecord(value) || !hasOwn(value, key)) return false;
+    value = value[key];
+  }
+  return true;
 }
 
 /** Typed equality of a stored value and a literal (a missing value equals nothing). */
@@ -95,16 +122,23 @@ export function conditionHolds(node: CompareNode | InNode, image: ImageRecord): 
     const values = node.type === "in" ? node.values.map((literal) => literal.value) : [node.value.value];
     positive = !ranged && values.some((value) => (value === "" ? isNoCreator(creator) : equalsValue(creator, value)));
   } else {
-    const stored = valueAt(image.meta, node.field.path);
-    positive = stored !== undefined && satisfies(node, stored);
+    // The value is read, tested, and counts only if every step was an own property: for any record
+    // without getters this is `satisfies(node, valueAt(...))`. The order matters only to a getter, which
+    // a read runs even where the property turns out to be inherited (when it throws, the record matches
+    // nothing), and it is the order in which the predicate asks, since most values fail the test first.
+    const meta = image.meta;
+    const path = node.field.path;
+    const stored = readPath(meta, path);
+    positive = stored !== undefined && satisfies(node, stored) && ownsPath(meta, path);
   }
   return negated ? !positive : positive;
 }
 
 /**
  * The reference evaluator: whether `image` matches `filter`, written to be read, not to be fast (the
- * predicate is the fast form, and is proven to agree). A record whose property access throws does not
- * match.
+ * predicate is the fast form, and is proven to agree). `and` and `or` evaluate their operands from left
+ * to right and stop at the first that decides; a read on the way that throws (a hostile getter) makes the
+ * record match nothing.
  */
 export function matches(filter: Filter, image: ImageRecord): boolean {
   try {
