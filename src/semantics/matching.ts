@@ -20,7 +20,7 @@
  *   value before it asks whether each step is an own property ({@link conditionHolds}), so a getter that
  *   throws counts even when inherited, as it always has for `toPredicate`.
  */
-import type { CompareNode, Filter, InNode, Scalar } from "../syntax/ast.js";
+import { isNegated, isRange, type CompareNode, type Filter, type InNode, type Scalar } from "../syntax/ast.js";
 
 /** What a filter reads of an image: its creator and its metadata (`meta`, as the API returns it). */
 export interface ImageRecord {
@@ -114,13 +114,11 @@ export function satisfies(node: CompareNode | InNode, stored: unknown): boolean 
 
 /** Whether a condition holds for an image (its negation included). */
 export function conditionHolds(node: CompareNode | InNode, image: ImageRecord): boolean {
-  const negated = node.type === "compare" ? node.op === "ne" : node.negated;
   let positive: boolean;
   if (node.field.type === "creator") {
-    const ranged = node.type === "compare" && node.op !== "eq" && node.op !== "ne";
     const creator = image.creator;
     const values = node.type === "in" ? node.values.map((literal) => literal.value) : [node.value.value];
-    positive = !ranged && values.some((value) => (value === "" ? isNoCreator(creator) : equalsValue(creator, value)));
+    positive = !isRange(node) && values.some((value) => (value === "" ? isNoCreator(creator) : equalsValue(creator, value)));
   } else {
     // The value is read, tested, and counts only if every step was an own property: for any record
     // without getters this is `satisfies(node, valueAt(...))`. The order matters only to a getter, which
@@ -131,7 +129,7 @@ export function conditionHolds(node: CompareNode | InNode, image: ImageRecord): 
     const stored = readPath(meta, path);
     positive = stored !== undefined && satisfies(node, stored) && ownsPath(meta, path);
   }
-  return negated ? !positive : positive;
+  return isNegated(node) ? !positive : positive;
 }
 
 /**

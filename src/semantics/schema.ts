@@ -3,7 +3,7 @@
  * unknown fields (warnings, with "did you mean"), values of the wrong type, and values outside an enum;
  * `suggest` completes field names and values from it.
  */
-import { scalarType, type CompareNode, type Field, type FilterNode, type InNode, type Literal, type Scalar, type ScalarType } from "../syntax/ast.js";
+import { isRange, scalarType, type CompareNode, type Field, type FilterNode, type InNode, type Literal, type Scalar, type ScalarType } from "../syntax/ast.js";
 import { didYouMean } from "../syntax/did-you-mean.js";
 import { formatField, formatScalar } from "../syntax/format.js";
 import { issueAt, withReplacement, type Issue } from "../syntax/issues.js";
@@ -60,7 +60,6 @@ export function checkFields(filter: FilterNode, fields: FieldSchema): Issue[] {
 function checkCondition(node: CompareNode | InNode, fields: FieldSchema, issues: Issue[]): void {
   const field = node.field;
   const values = node.type === "in" ? node.values : [node.value];
-  const isRange = node.type === "compare" && node.op !== "eq" && node.op !== "ne";
   const key = schemaKey(field);
   if (key === undefined) return; // creator: checked by the API rules
   const entry = Object.hasOwn(fields, key) ? fields[key] : undefined;
@@ -76,7 +75,7 @@ function checkCondition(node: CompareNode | InNode, fields: FieldSchema, issues:
     return;
   }
   const spec = fieldSpec(entry);
-  if (isRange && spec.type !== "number") {
+  if (isRange(node) && spec.type !== "number") {
     issues.push(
       issueAt("type-mismatch", `${key} is a ${spec.type}: <, <=, > and >= apply only to number fields`, node.span),
     );
@@ -86,7 +85,7 @@ function checkCondition(node: CompareNode | InNode, fields: FieldSchema, issues:
     const type = scalarType(literal.value);
     if (type !== spec.type) {
       issues.push(typeMismatch(key, spec, literal));
-    } else if (spec.values && !isRange && !spec.values.includes(literal.value)) {
+    } else if (spec.values && !isRange(node) && !spec.values.includes(literal.value)) {
       // A range bound need not be one of the values: `priority > 2.5` is fine.
       const guess = typeof literal.value === "string" ? didYouMean(literal.value, spec.values.filter((v): v is string => typeof v === "string")) : undefined;
       const allowed = spec.values.map(formatScalar).join(", ");

@@ -10,7 +10,7 @@
  *   of paths), and has no creator (it is `list({ creator })`'s own option).
  * - `"local"`: the predicate and SQL, which evaluate the whole language: no rule beyond a well-formed filter.
  */
-import { scalarType, type CompareNode, type Field, type FilterNode, type InNode, type Literal, type MetaField, type Span } from "../syntax/ast.js";
+import { isNegated, scalarType, type CompareNode, type Field, type FilterNode, type InNode, type Literal, type MetaField, type Span } from "../syntax/ast.js";
 import { formatField } from "../syntax/format.js";
 import { issueAt, sortIssues, type Issue } from "../syntax/issues.js";
 import { hasLoneSurrogate } from "../syntax/unicode.js";
@@ -108,7 +108,7 @@ function creatorForBinding(node: CompareNode | InNode): Issue {
 }
 
 function isCondition(node: FilterNode): node is CompareNode | InNode {
-  return (node.type === "compare" && node.op !== "ne") || (node.type === "in" && !node.negated);
+  return (node.type === "compare" || node.type === "in") && !isNegated(node);
 }
 
 function structureIssue(node: FilterNode): Issue {

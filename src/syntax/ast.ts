@@ -114,6 +114,16 @@ export function scalarType(value: Scalar): ScalarType {
   return typeof value as ScalarType;
 }
 
+/** Whether a condition is negated (`!=`, `not in`): it holds where its positive form (`=`, `in`) does not. */
+export function isNegated(node: CompareNode | InNode): boolean {
+  return node.type === "compare" ? node.op === "ne" : node.negated;
+}
+
+/** Whether a condition is a range (`<`, `<=`, `>`, `>=`), which matches numbers only. */
+export function isRange(node: CompareNode | InNode): node is CompareNode & { readonly op: "lt" | "lte" | "gt" | "gte" } {
+  return node.type === "compare" && node.op !== "eq" && node.op !== "ne";
+}
+
 /**
  * `node` with `span` set, or `node` as it is when there is no span (spans are optional).
  *

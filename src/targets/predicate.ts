@@ -33,7 +33,7 @@
  * - Value tests are specialised by the literal's type (`typeof` first), so that each `===` compares
  *   values of one type.
  */
-import type { CompareNode, Filter, FilterNode, InNode, Scalar } from "../syntax/ast.js";
+import { isNegated, isRange, type CompareNode, type Filter, type FilterNode, type InNode, type Scalar } from "../syntax/ast.js";
 import { inRange, isNoCreator, matches, ownsPath, readPath, type ImageRecord } from "../semantics/matching.js";
 
 export type { ImageRecord } from "../semantics/matching.js";
@@ -170,9 +170,8 @@ function some(matches: readonly Match[]): Match {
 
 /** A condition: the positive test on the field's value, negated for `!=` and `not in`. */
 function condition(node: Condition): Match {
-  const negated = node.type === "compare" ? node.op === "ne" : node.negated;
   const positive = node.field.type === "creator" ? creatorMatch(node) : metaMatch(node.field.path, node);
-  return negated ? (image) => !positive(image) : positive;
+  return isNegated(node) ? (image) => !positive(image) : positive;
 }
 
 /**
@@ -262,7 +261,7 @@ function oneOf(literals: readonly Scalar[]): Test {
 
 /** A condition on `creator` (positive): ranges never match (it is a string); equality treats "" as "no creator". */
 function creatorMatch(node: Condition): Match {
-  if (node.type === "compare" && node.op !== "eq" && node.op !== "ne") {
+  if (isRange(node)) {
     // `matches` reads the creator before it finds that a range matches nothing (a getter may throw): so does this.
     return (image) => {
       void image.creator;

@@ -17,7 +17,7 @@
  * No value and no key is ever written into the SQL text: they travel as parameters (`?1`, `$1`, ...,
  * numbered so that a repeated path or value is sent once). Column names are checked and quoted.
  */
-import type { CompareNode, Filter, FilterNode, InNode, Scalar } from "../syntax/ast.js";
+import { isNegated, isRange, type CompareNode, type Filter, type FilterNode, type InNode, type Scalar } from "../syntax/ast.js";
 import { FilterError, issueAt, type Issue } from "../syntax/issues.js";
 import type { LimitOptions } from "../semantics/limits.js";
 import { hasLoneSurrogate } from "../syntax/unicode.js";
@@ -145,16 +145,15 @@ function writeNode(node: FilterNode, writer: Writer): string {
       return `(${node.operands.map((operand) => writeNode(operand, writer)).join(node.type === "and" ? " AND " : " OR ")})`;
     case "compare":
     case "in": {
-      const negated = node.type === "compare" ? node.op === "ne" : node.negated;
       const positive = positiveTest(node, writer);
-      return negated ? `(NOT ${positive})` : positive;
+      return isNegated(node) ? `(NOT ${positive})` : positive;
     }
   }
 }
 
 /** The positive test of a condition (`!=` tests `=`, `not in` tests `in`), as the predicate's `valueTest`. */
 function positiveTest(node: CompareNode | InNode, writer: Writer): string {
-  if (node.type === "compare" && node.op !== "eq" && node.op !== "ne") {
+  if (isRange(node)) {
     // Ranges take numbers only: on the creator, or with a bound that is not a number, they match nothing.
     const bound = node.value.value;
     if (node.field.type === "creator" || typeof bound !== "number" || Number.isNaN(bound)) return writer.false;
