@@ -11,7 +11,7 @@
 import type { IToken } from "chevrotain";
 import type { Filter, FilterNode, Span } from "../syntax/ast.js";
 import { hasErrors, locateIssues, sortIssues, type Issue } from "../syntax/issues.js";
-import { firstTokenAtOrAfter, lex } from "../syntax/lexer.js";
+import { firstTokenAtOrAfter } from "../syntax/lexer.js";
 import * as t from "../syntax/tokens.js";
 import { resolveLimits, type LimitOptions, type Limits } from "./limits.js";
 import { normalize } from "./normalize.js";
@@ -61,11 +61,11 @@ export function check(text: string, options?: CheckOptions): CheckResult {
     return { ok: false, issues: [{ code: "not-a-string", message: "the filter must be a string", severity: "error", start: 0, end: 0 }] };
   }
   const limits = resolveLimits(options);
-  const { filter, issues: syntax } = readFilter(text, limits);
+  const { filter, issues: syntax, tokens } = readFilter(text, limits);
   const issues: Issue[] = [...syntax];
   if (filter) {
     const normal = normalize(filter);
-    issues.push(...(options?.target === "plan" ? appliedLocally(text, normal, limits) : validateNormal(normal, limits)));
+    issues.push(...(options?.target === "plan" ? appliedLocally(normal, tokens, limits) : validateNormal(normal, limits)));
     if (options?.fields) issues.push(...checkFields(filter, options.fields));
   }
   const located = locateIssues(text, sortIssues(issues));
@@ -77,10 +77,9 @@ export function check(text: string, options?: CheckOptions): CheckResult {
  * One `info` issue per conjunct that `plan` applies locally, at its span (with its parentheses): its first
  * reason (what the API cannot express in it, or the budget it fell outside of), in the words `validate` uses.
  */
-function appliedLocally(text: string, normal: FilterNode, limits: Limits): Issue[] {
+function appliedLocally(normal: FilterNode, tokens: readonly IToken[], limits: Limits): Issue[] {
   const local = pushdown(normal, limits).local;
   if (local.length === 0) return [];
-  const { tokens } = lex(text);
   return local.map(({ node, reasons }) => {
     const reason = reasons[0]!;
     const { start, end } = node.span ? withParentheses(tokens, node.span) : reason;

@@ -17,6 +17,8 @@ export interface ReadResult {
   /** The filter; with syntax errors, the best partial filter recovery could build, if any. */
   readonly filter: Filter | undefined;
   readonly issues: readonly Issue[];
+  /** The tokens read (whitespace dropped), for a caller that needs more of the text than the filter keeps; none when the text was refused for its length. */
+  readonly tokens: readonly IToken[];
 }
 
 /**
@@ -35,7 +37,7 @@ export function readFilter(text: string, limits: ParserGuards): ReadResult {
     for (let i = 0; i < 5; i++) readFilter(PRIMER, limits);
   }
   if (text.length > limits.maxInputLength) {
-    return { filter: undefined, issues: [inputTooLong(text, limits)] };
+    return { filter: undefined, issues: [inputTooLong(text, limits)], tokens: [] };
   }
 
   const lexed = lex(text);
@@ -65,11 +67,11 @@ export function readFilter(text: string, limits: ParserGuards): ReadResult {
   const tooDeep = findTooDeep(tokens, limits.maxNestingDepth);
   if (tooDeep) {
     issues.push(nestingTooDeep(tooDeep, text, limits));
-    return { filter: undefined, issues: sortIssues(issues) };
+    return { filter: undefined, issues: sortIssues(issues), tokens };
   }
 
   if (tokens.length === 0) {
-    return { filter: { type: "all", span: { start: 0, end: text.length } }, issues: sortIssues(issues) };
+    return { filter: { type: "all", span: { start: 0, end: text.length } }, issues: sortIssues(issues), tokens };
   }
 
   const parser = sharedParser();
@@ -81,10 +83,10 @@ export function readFilter(text: string, limits: ParserGuards): ReadResult {
     // Only reachable on a stack too small for NESTING_CEILING parentheses, or when called with most of it used.
     if (!(error instanceof RangeError)) throw error;
     issues.push(stackExhausted(text));
-    return { filter: undefined, issues: sortIssues(issues) };
+    return { filter: undefined, issues: sortIssues(issues), tokens };
   }
   if (parser.errors.length === 0 && parser.valueProblems.length === 0) {
-    return { filter: root, issues: issues.length > 0 ? sortIssues(issues) : issues };
+    return { filter: root, issues: issues.length > 0 ? sortIssues(issues) : issues, tokens };
   }
   // An error right after another one is usually its echo (recovery resumes at the next token): one
   // problem, one issue. Where each reported issue ends, to find them in constant time.
@@ -98,7 +100,7 @@ export function readFilter(text: string, limits: ParserGuards): ReadResult {
     }
   }
   for (const problem of parser.valueProblems) issues.push(invalidEscape(problem));
-  return { filter: root, issues: sortIssues(issues) };
+  return { filter: root, issues: sortIssues(issues), tokens };
 }
 
 /** Whether `offset` lies inside one of `issues` (sorted by start), e.g. a token cut out of a non-ASCII word. */
